@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: GPL-3.0-or-later
+# Compiler launcher, warnings, sanitizers and the LibTorch target fix-ups shared by every target.
+
+find_program(QS_CCACHE ccache)
+if(QS_CCACHE)
+    # Precompiled headers and ccache only cooperate with this sloppiness; base_dir lets
+    # several checkouts (worktrees, fresh clones) share one cache.
+    set(CMAKE_CXX_COMPILER_LAUNCHER
+        "${CMAKE_COMMAND}" -E env
+        "CCACHE_SLOPPINESS=pch_defines,time_macros,include_file_mtime,include_file_ctime"
+        "CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}" "${QS_CCACHE}")
+endif()
+
+if(QS_SANITIZE)
+    add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+    add_link_options(-fsanitize=address,undefined)
+endif()
+
+# Warnings for our own code only (qs_warnings is applied per target).
+add_library(qs_warnings INTERFACE)
+target_compile_options(qs_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter)
+
+macro(qs_fix_torch_target)
+    # LibTorch's headers are not ours: keep their warnings out of our builds.
+    set_property(TARGET torch APPEND PROPERTY INTERFACE_SYSTEM_INCLUDE_DIRECTORIES ${TORCH_INCLUDE_DIRS})
+endmacro()

@@ -1,0 +1,147 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "command.h"
+
+#include "core/common/paths.h"
+#include "core/jobs/job.h"
+#include "core/model/inputspec.h"
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QMutex>
+
+#include <cstdio>
+#include <unistd.h>
+
+namespace qs::cli {
+
+namespace {
+QVector<Command>& registry()
+{
+    static QVector<Command> r;
+    return r;
+}
+
+QString formatEta(qint64 ms)
+{
+    if (ms < 0)
+        return {};
+    const qint64 s = (ms + 999) / 1000;
+    return QStringLiteral(" ETA %1:%2").arg(s / 60).arg(s % 60, 2, 10, QLatin1Char('0'));
+}
+} // namespace
+
+void registerCommand(const Command& command)
+{
+    registry() << command;
+}
+
+QVector<Command> commands()
+{
+    QVector<Command> sorted = registry();
+    std::stable_sort(sorted.begin(), sorted.end(), [](const Command& a, const Command& b) { return a.order < b.order; });
+    return sorted;
+}
+
+Context::Context() : m_out(stdout), m_err(stderr) {}
+
+void Context::addStandardOptions(QCommandLineParser& parser)
+{
+    parser.addOption({QStringLiteral("json"), QStringLiteral("Print the result as JSON on stdout.")});
+    parser.addOption({{QStringLiteral("q"), QStringLiteral("quiet")}, QStringLiteral("No progress on stderr.")});
+    parser.addOption({{QStringLiteral("v"), QStringLiteral("verbose")}, QStringLiteral("Show details of errors.")});
+    parser.addHelpOption();
+}
+
+int Context::parse(QCommandLineParser& parser, const QStringList& args, const QString& usage)
+{
+    parser.setSingleDashWordOptionMode(QCommandLineParser::ParseAsLongOptions);
+    if (!parser.parse(args)) {
+        m_err << "quantscope-cli: " << parser.errorText() << "\n"
+              << "Usage: " << usage << "\n"
+              << "Run '" << args.value(0) << " --help' for the options.\n";
+        m_err.flush();
+        return 2;
+    }
+    if (parser.isSet(QStringLiteral("help"))) {
+        QString help = parser.helpText();
+        // QCommandLineParser names the application binary; show the subcommand form instead.
+        const int nl = help.indexOf(QLatin1Char('\n'));
+        m_out << "Usage: " << usage << help.mid(nl);
+        m_out.flush();
+        return 0;
+    }
+    json = parser.isSet(QStringLiteral("json"));
+    quiet = parser.isSet(QStringLiteral("quiet"));
+    verbose = parser.isSet(QStringLiteral("verbose"));
+    return -1;
+}
+
+void Context::printJson(const QJsonObject& object)
+{
+    m_out << QJsonDocument(object).toJson(QJsonDocument::Indented);
+    m_out.flush();
+}
+
+int Context::fail(const Error& error)
+{
+    m_err << "quantscope-cli: " << error.toText(verbose || error.kind == Error::Kind::Internal) << "\n";
+    if (!verbose && !error.details.isEmpty() && error.details != error.message)
+        m_err << "(run with --verbose for LibTorch's full message)\n";
+    m_err.flush();
+    if (json) {
+        static const char* kinds[] = {"usage", "bad_input", "model_failure", "database", "io", "cancelled", "internal"};
+        printJson(QJsonObject{{QStringLiteral("error"),
+                               QJsonObject{{QStringLiteral("kind"), QLatin1String(kinds[int(error.kind)])},
+                                           {QStringLiteral("message"), error.message},
+                                           {QStringLiteral("details"), error.details},
+                                           {QStringLiteral("exit_code"), error.exitCode()}}}});
+    }
+    return error.exitCode();
+}
+
+Status Context::runJob(Job& job)
+{
+    const bool tty = isatty(fileno(stderr));
+    int lastDecile = -1;
+    QString lastMessage;
+    QObject::connect(&job, &Job::progress, &job, [&, tty](int permille, const QString& message, qint64 eta) {
+        if (quiet)
+            return;
+        if (tty) {
+            QString line = QStringLiteral("\r[%1%] %2%3").arg(permille / 10, 3).arg(message, formatEta(eta));
+            m_err << line.leftJustified(79, QLatin1Char(' '), true);
+            m_err.flush();
+        } else if (permille / 100 != lastDecile || message.section(QLatin1Char(','), 0, 0) != lastMessage) {
+            // Logs and CI: a line per 10% or per new stage, not per update.
+            lastDecile = permille / 100;
+            lastMessage = message.section(QLatin1Char(','), 0, 0);
+            m_err << QStringLiteral("[%1%] %2%3\n").arg(permille / 10, 3).arg(message, formatEta(eta));
+            m_err.flush();
+        }
+    }, Qt::DirectConnection);
+    const Status st = job.runNow();
+    if (tty && !quiet) {
+        m_err << "\r" << QString(79, QLatin1Char(' ')) << "\r";
+        m_err.flush();
+    }
+    return st;
+}
+
+Result<InputSpec> Context::inputSpec(const QStringList& inputs, const QString& modelPath)
+{
+    if (!inputs.isEmpty())
+        return InputSpec::parse(inputs);
+    return InputSpec::readSidecar(modelPath);
+}
+
+Result<int> Context::positiveInt(const QCommandLineParser& parser, const QString& option, int fallback)
+{
+    if (!parser.isSet(option))
+        return fallback;
+    bool ok = false;
+    const int v = parser.value(option).toInt(&ok);
+    if (!ok || v < 1)
+        return Error::usage(QStringLiteral("--%1 must be a positive whole number, not '%2'.").arg(option, parser.value(option)));
+    return v;
+}
+
+} // namespace qs::cli

@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include "core/common/error.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QJsonObject>
+#include <QtCore/QTextStream>
+
+#include <functional>
+
+namespace qs {
+class Job;
+struct InputSpec;
+}
+
+namespace qs::cli {
+
+/// \brief What a command gets: its arguments, the output streams and the shared conventions
+/// (JSON on stdout, messages and progress on stderr, exit codes from Error::exitCode()).
+class Context
+{
+public:
+    Context();
+
+    QTextStream& out() { return m_out; }
+    QTextStream& err() { return m_err; }
+
+    bool json = false;
+    bool quiet = false;
+    bool verbose = false;
+
+    /// Standard options every command has: --json, --quiet, --verbose, --help.
+    void addStandardOptions(QCommandLineParser& parser);
+    /// Parses \a args (command name first). Returns -1 to continue, or an exit code (help
+    /// printed: 0; bad arguments: 2 with a message).
+    int parse(QCommandLineParser& parser, const QStringList& args, const QString& usage);
+
+    void printJson(const QJsonObject& object);
+    /// Prints the error (stderr, and as {"error": ...} on stdout with --json); returns the exit code.
+    int fail(const Error& error);
+    /// Runs \a job on this thread, drawing its progress on stderr.
+    Status runJob(Job& job);
+
+    /// The InputSpec from --input values, else the sidecar next to \a modelPath (maybe empty).
+    Result<InputSpec> inputSpec(const QStringList& inputs, const QString& modelPath);
+    /// Parses "--threads" style positive integers, with a message naming the option.
+    Result<int> positiveInt(const QCommandLineParser& parser, const QString& option, int fallback);
+
+private:
+    QTextStream m_out;
+    QTextStream m_err;
+};
+
+/// \brief A subcommand of quantscope-cli.
+struct Command
+{
+    QString name;
+    QString summary;
+    std::function<int(Context&, const QStringList& args)> run;
+    int order = 100; ///< position in `quantscope-cli --help`
+};
+
+/// Registers a command; each command's .cpp does so with a static CommandRegistrar.
+void registerCommand(const Command& command);
+QVector<Command> commands();
+
+struct CommandRegistrar
+{
+    explicit CommandRegistrar(const Command& command) { registerCommand(command); }
+};
+
+} // namespace qs::cli

@@ -1,0 +1,111 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <c10/util/Exception.h>
+
+#include "torcherror_p.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QRegularExpression>
+#include <QtCore/QStringList>
+
+namespace qs::detail {
+
+namespace {
+
+QString stripBacktrace(const QString& text)
+{
+    // c10::Error appends "Exception raised from f at file:line (most recent call first):\nframe #0..."
+    QStringList kept;
+    for (const QString& line : text.split(QLatin1Char('\n'))) {
+        if (line.startsWith(QLatin1String("Exception raised from ")) || line.startsWith(QLatin1String("frame #")))
+            continue;
+        kept << line;
+    }
+    while (!kept.isEmpty() && kept.last().trimmed().isEmpty())
+        kept.removeLast();
+    return kept.join(QLatin1Char('\n'));
+}
+
+} // namespace
+
+TorchFailure condenseTorchError(const std::string& what)
+{
+    TorchFailure f;
+    f.full = stripBacktrace(QString::fromStdString(what));
+    const QStringList lines = f.full.split(QLatin1Char('\n'));
+
+    // The serialized-code traceback lists frames outermost first. In each frame the failing line
+    // stands just above its "<--- HERE" marker; when it calls (var).forward, var was bound to a
+    // submodule earlier in the frame ("conv1 = self.conv1", "_0 = getattr(self, \"0\")").
+    static const QRegularExpression bindRe(QStringLiteral(R"re(^\s*(\w+)\s*=\s*(?:self\.(\w+)|getattr\(self,\s*"([^"]+)"\))\s*$)re"));
+    static const QRegularExpression callRe(QStringLiteral(R"re(\((?:self\.)?(\w+)\)\.forward)re"));
+    QStringList path;
+    QHash<QString, QString> bound;
+    for (int i = 0; i < lines.size(); ++i) {
+        const QString& line = lines[i];
+        if (line.contains(QLatin1String("Traceback of TorchScript, original code")))
+            break;
+        if (line.trimmed().startsWith(QLatin1String("File \"code/"))) {
+            bound.clear();
+            continue;
+        }
+        const auto b = bindRe.match(line);
+        if (b.hasMatch())
+            bound.insert(b.captured(1), b.captured(2).isEmpty() ? b.captured(3) : b.captured(2));
+        if (line.contains(QLatin1String("<--- HERE")) && i > 0) {
+            f.code = lines[i - 1].trimmed();
+            const auto c = callRe.match(lines[i - 1]);
+            if (c.hasMatch())
+                path << bound.value(c.captured(1), c.captured(1));
+        }
+    }
+    if (!path.isEmpty())
+        f.layer = path.join(QLatin1Char('.'));
+
+    // The error itself is the last "SomethingError: ..." line, or the first line when there is
+    // no TorchScript traceback at all.
+    static const QRegularExpression errRe(QStringLiteral(R"(^\s*(?:builtins\.)?(\w*Error|\w*Exception):\s*(.*)$)"));
+    for (int i = lines.size() - 1; i >= 0; --i) {
+        const auto m = errRe.match(lines[i]);
+        if (m.hasMatch()) {
+            QString rest = m.captured(2).trimmed();
+            // Multi-line messages continue on the following lines.
+            for (int j = i + 1; j < lines.size() && !lines[j].trimmed().isEmpty(); ++j)
+                rest += QLatin1Char(' ') + lines[j].trimmed();
+            f.summary = rest;
+            break;
+        }
+    }
+    if (f.summary.isEmpty()) {
+        for (const QString& l : lines) {
+            if (!l.trimmed().isEmpty()) {
+                f.summary = l.trimmed();
+                break;
+            }
+        }
+    }
+    return f;
+}
+
+TorchFailure condenseCurrentException()
+{
+    try {
+        throw;
+    } catch (const c10::Error& e) {
+        return condenseTorchError(e.what_without_backtrace());
+    } catch (const std::exception& e) {
+        return condenseTorchError(e.what());
+    } catch (...) {
+        TorchFailure f;
+        f.summary = f.full = QStringLiteral("unknown exception");
+        return f;
+    }
+}
+
+QString describe(const TorchFailure& f)
+{
+    if (f.layer.isEmpty())
+        return f.summary;
+    return QStringLiteral("in layer '%1': %2").arg(f.layer, f.summary);
+}
+
+} // namespace qs::detail

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <torch/csrc/jit/serialization/import.h>
+#include <torch/script.h>
+
+#include "modelloader.h"
+
+#include "core/common/engine.h"
+#include "core/common/logging.h"
+#include "core/common/paths.h"
+#include "core/common/torcherror_p.h"
+#include "core/common/version.h"
+#include "core/model/filesniffer.h"
+#include "core/model/torchmodel_p.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QRegularExpression>
+
+#include <sstream>
+
+namespace qs {
+
+namespace {
+
+// Adds what the user can do to LibTorch's own words about a file it could not load.
+Error loadFailure(const QString& path, const detail::TorchFailure& f)
+{
+    const QString file = paths::pretty(path);
+    const QString s = f.summary;
+    static const QRegularExpression versionRe(
+        QStringLiteral(R"(version (\d+).*maximum supported version for reading is (\d+))"));
+    const auto vm = versionRe.match(f.full);
+    if (vm.hasMatch())
+        return Error::badInput(QStringLiteral("%1 was saved by a newer PyTorch (file format version %2; this LibTorch %3 reads "
+                                              "up to version %4). Save it again with PyTorch 1.13, or keep the newer "
+                                              "PyTorch's model and use a matching Quantscope build.")
+                                   .arg(file, vm.captured(1), libtorchVersion(), vm.captured(2)),
+                               f.full);
+    static const QRegularExpression unknownOpRe(QStringLiteral(R"(Unknown builtin op: ([\w:]+))"));
+    const auto om = unknownOpRe.match(f.full);
+    if (om.hasMatch())
+        return Error::badInput(QStringLiteral("%1 uses the operator %2, which this LibTorch does not have (it comes from an "
+                                              "extension library such as torchvision). Export the model without it, or "
+                                              "replace the op with standard PyTorch operations.")
+                                   .arg(file, om.captured(1)),
+                               f.full);
+    if (s.contains(QLatin1String("central directory")) || s.contains(QLatin1String("PytorchStreamReader"))
+        || s.contains(QLatin1String("zip archive")) || s.contains(QLatin1String("file not found")))
+        return Error::badInput(QStringLiteral("%1 is a damaged TorchScript archive (%2). Export or copy the model again.").arg(file, s),
+                               f.full);
+    return Error::badInput(QStringLiteral("LibTorch %1 could not load %2: %3").arg(libtorchVersion(), file, s), f.full);
+}
+
+Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const QString& engine,
+                              const std::function<torch::jit::Module()>& load)
+{
+    if (!sniff.isTorchScript())
+        return Error::badInput(explainNotTorchScript(sniff));
+    // Packed INT8 weights are prepared for the engine that is current while they are unpickled.
+    if (Status st = engine::select(engine); !st)
+        return st.error();
+    QElapsedTimer timer;
+    timer.start();
+    torch::jit::Module module;
+    try {
+        module = load();
+        module.eval();
+    } catch (...) {
+        return loadFailure(path, detail::condenseCurrentException());
+    }
+    qCDebug(lcModel) << "loaded" << path << "in" << timer.elapsed() << "ms";
+    return detail::wrap(std::move(module), path, engine::current());
+}
+
+} // namespace
+
+Result<TorchModel> loadModel(const QString& path, const LoadOptions& options)
+{
+    const FileSniff sniff = sniffFile(path);
+    return finishLoad(sniff, path, options.engine, [&path] { return torch::jit::load(path.toStdString()); });
+}
+
+Result<TorchModel> loadModelFromBytes(const QByteArray& data, const QString& name, const LoadOptions& options)
+{
+    const FileSniff sniff = sniffBytes(data, name);
+    return finishLoad(sniff, name, options.engine, [&data] {
+        std::istringstream in(std::string(data.constData(), size_t(data.size())));
+        return torch::jit::load(in);
+    });
+}
+
+} // namespace qs
