@@ -37,14 +37,22 @@ TorchFailure condenseTorchError(const std::string& what)
     // stands just above its "<--- HERE" marker; when it calls (var).forward, var was bound to a
     // submodule earlier in the frame ("conv1 = self.conv1", "_0 = getattr(self, \"0\")").
     static const QRegularExpression bindRe(QStringLiteral(R"re(^\s*(\w+)\s*=\s*(?:self\.(\w+)|getattr\(self,\s*"([^"]+)"\))\s*$)re"));
-    static const QRegularExpression callRe(QStringLiteral(R"re(\((?:self\.)?(\w+)\)\.forward)re"));
+    // "(conv1).forward(x, )" in serialized code, "self.conv1.forward(x)" in source written in C++.
+    static const QRegularExpression callRe(QStringLiteral(R"re((?:\((?:self\.)?(\w+)\)|self\.(\w+))\.forward\b)re"));
     QStringList path;
     QHash<QString, QString> bound;
+    bool inFrames = false;
     for (int i = 0; i < lines.size(); ++i) {
         const QString& line = lines[i];
-        if (line.contains(QLatin1String("Traceback of TorchScript, original code")))
-            break;
-        if (line.trimmed().startsWith(QLatin1String("File \"code/"))) {
+        // A loaded model's error has two tracebacks (serialized code, then original code); one
+        // is enough. A model defined from source has only the second.
+        if (line.contains(QLatin1String("Traceback of TorchScript"))) {
+            if (inFrames)
+                break;
+            inFrames = true;
+            continue;
+        }
+        if (line.trimmed().startsWith(QLatin1String("File \""))) {
             bound.clear();
             continue;
         }
@@ -54,8 +62,10 @@ TorchFailure condenseTorchError(const std::string& what)
         if (line.contains(QLatin1String("<--- HERE")) && i > 0) {
             f.code = lines[i - 1].trimmed();
             const auto c = callRe.match(lines[i - 1]);
-            if (c.hasMatch())
-                path << bound.value(c.captured(1), c.captured(1));
+            if (c.hasMatch()) {
+                const QString var = c.captured(1).isEmpty() ? c.captured(2) : c.captured(1);
+                path << bound.value(var, var);
+            }
         }
     }
     if (!path.isEmpty())

@@ -96,11 +96,14 @@ Status DemoJob::run()
     if (!QDir().mkpath(tmp))
         return Error::io(QStringLiteral("Cannot create %1. Check that the data directory is writable, or set "
                                         "QUANTSCOPE_DATA_DIR.").arg(paths::pretty(tmp)));
-    Status st = train(tmp);
-    if (!st) {
-        QDir(tmp).removeRecursively();
+    // Removes the partial folder on every way out: errors, cancellation (an exception) and success.
+    struct PartialGuard
+    {
+        QString dir;
+        ~PartialGuard() { QDir(dir).removeRecursively(); }
+    } guard{tmp};
+    if (Status st = train(tmp); !st)
         return st;
-    }
     const QString old = m_options.dir + QLatin1String(".old");
     QDir(old).removeRecursively();
     if (QFileInfo::exists(m_options.dir) && !QDir().rename(m_options.dir, old))
@@ -174,6 +177,8 @@ Status DemoJob::train(const QString& dir)
                             QStringLiteral("Training epoch %1/%2, loss %3").arg(epoch + 1).arg(m_options.epochs).arg(runningLoss, 0, 'f', 3));
             }
         }
+    } catch (const JobCancelled&) {
+        throw;
     } catch (...) {
         const auto f = detail::condenseCurrentException();
         return Error(Error::Kind::Internal, QStringLiteral("Training the demo model failed: %1").arg(f.summary), f.full);

@@ -152,6 +152,31 @@ Result<InputSpec> InputSpec::parse(const QStringList& texts)
     return spec;
 }
 
+Result<InputSpec> InputSpec::parseLine(const QString& line)
+{
+    QStringList parts;
+    if (line.contains(QLatin1Char(';')))
+        parts = line.split(QLatin1Char(';'), Qt::SkipEmptyParts);
+    else if (line.contains(QLatin1Char('x'), Qt::CaseInsensitive))
+        parts = line.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    else if (!line.trimmed().isEmpty())
+        parts << line;
+    for (QString& p : parts)
+        p = p.trimmed();
+    parts.removeAll(QString());
+    if (parts.isEmpty())
+        return Error::usage(QStringLiteral("Give at least one input shape, e.g. 1x3x224x224."));
+    return parse(parts);
+}
+
+QString InputSpec::toEditString() const
+{
+    QStringList parts;
+    for (const TensorSpec& t : inputs)
+        parts << t.toString();
+    return parts.join(QLatin1String("; "));
+}
+
 QStringList InputSpec::sidecarCandidates(const QString& modelPath)
 {
     const QFileInfo fi(modelPath);

@@ -48,6 +48,11 @@ struct InputSpec
     static Result<InputSpec> fromJson(const QJsonObject& object, const QString& origin);
     /// Several `--input` values, one per model input.
     static Result<InputSpec> parse(const QStringList& texts);
+    /// One line holding every input: "1x3x224x224; 1x32:int64" (or "1x3x224x224, 1x32:int64"
+    /// when dims are written with x). Inverse of toEditString().
+    static Result<InputSpec> parseLine(const QString& line);
+    /// "1x3x224x224:float32; 1x32:int64"
+    QString toEditString() const;
 
     /// The sidecar files looked for next to a model: `model.json`, then `model.pt.json`.
     static QStringList sidecarCandidates(const QString& modelPath);

@@ -174,7 +174,10 @@ ModelInfo inspectModel(const TorchModel& model)
         }
         layer.packedParams = packed.elements;
         layer.bytes += packed.bytes;
-        if (packed.elements > 0)
+        // Eager-mode quantized modules keep their packed weights in a child (_packed_params);
+        // their own type says what they are.
+        if (packed.elements > 0 || layer.type.startsWith(QLatin1String("Quantized"))
+            || layer.type.startsWith(QLatin1String("DynamicQuantized")))
             layer.quantized = true;
         layer.schemes = layer.quantized ? QStringList() : schemesForLayerType(layer.type);
         info.layerTypes[layer.type]++;

@@ -19,7 +19,12 @@ TorchModel& TorchModel::operator=(const TorchModel&) = default;
 
 bool TorchModel::isNull() const { return !d; }
 QString TorchModel::path() const { return d ? d->path : QString(); }
-QString TorchModel::name() const { return d ? QFileInfo(d->path).completeBaseName() : QString(); }
+QString TorchModel::name() const
+{
+    if (!d)
+        return {};
+    return d->path.isEmpty() ? QStringLiteral("the model") : QFileInfo(d->path).completeBaseName();
+}
 qint64 TorchModel::fileBytes() const { return d ? d->fileBytes : 0; }
 QString TorchModel::sha256() const { return d ? d->sha256 : QString(); }
 QString TorchModel::engine() const { return d ? d->engine : QString(); }

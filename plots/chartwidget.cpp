@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "chartwidget.h"
+
+#include "plots/chartpalette.h"
+
+#include <qcustomplot.h>
+
+#include <QtGui/QContextMenuEvent>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QStackedLayout>
+#include <QtWidgets/QToolTip>
+
+namespace qs::plots {
+
+ChartWidget::ChartWidget(QWidget* parent)
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_emptyLabel(new QLabel(this))
+{
+    auto* layout = new QStackedLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_emptyLabel);
+    layout->addWidget(m_plot);
+    m_emptyLabel->setAlignment(Qt::AlignCenter);
+    m_emptyLabel->setWordWrap(true);
+    m_emptyLabel->setForegroundRole(QPalette::PlaceholderText);
+    m_emptyLabel->setText(tr("Nothing to show yet."));
+    m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
+    m_plot->setNoAntialiasingOnDrag(true);
+    m_plot->setMouseTracking(true);
+    m_plot->setContextMenuPolicy(Qt::NoContextMenu);
+    connect(m_plot, &QCustomPlot::mouseMove, this, &ChartWidget::showToolTip);
+    connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetZoom(); });
+    setMinimumSize(240, 160);
+    applyPalette();
+}
+
+ChartWidget::~ChartWidget() = default;
+
+void ChartWidget::setTitle(const QString& title)
+{
+    m_title = title;
+    setAccessibleName(title);
+}
+
+void ChartWidget::setEmptyText(const QString& text)
+{
+    m_emptyLabel->setText(text);
+}
+
+void ChartWidget::setEmpty(bool empty)
+{
+    m_empty = empty;
+    static_cast<QStackedLayout*>(layout())->setCurrentWidget(empty ? static_cast<QWidget*>(m_emptyLabel) : m_plot);
+}
+
+void ChartWidget::resetZoom()
+{
+    rescale();
+    m_plot->replot();
+}
+
+void ChartWidget::rescale()
+{
+    m_plot->rescaleAxes();
+}
+
+QString ChartWidget::toolTipAt(const QPoint&) const
+{
+    return {};
+}
+
+void ChartWidget::showToolTip(QMouseEvent* event)
+{
+    const QString text = toolTipAt(event->pos());
+    if (text.isEmpty())
+        QToolTip::hideText();
+    else
+        QToolTip::showText(event->globalPosition().toPoint(), text, m_plot);
+}
+
+void ChartWidget::applyPalette()
+{
+    const QPalette pal = palette();
+    const QColor text = textColor(pal);
+    m_plot->setBackground(backgroundColor(pal));
+    for (QCPAxisRect* rect : m_plot->axisRects()) {
+        for (QCPAxis* axis : rect->axes()) {
+            axis->setBasePen(QPen(text));
+            axis->setTickPen(QPen(text));
+            axis->setSubTickPen(QPen(text));
+            axis->setTickLabelColor(text);
+            axis->setLabelColor(text);
+            axis->grid()->setPen(QPen(gridColor(pal), 0, Qt::DotLine));
+            axis->grid()->setZeroLinePen(QPen(gridColor(pal)));
+        }
+    }
+    if (m_plot->legend) {
+        m_plot->legend->setBrush(QBrush(backgroundColor(pal)));
+        m_plot->legend->setTextColor(text);
+        m_plot->legend->setBorderPen(QPen(gridColor(pal)));
+    }
+    for (int i = 0; i < m_plot->plotLayout()->elementCount(); ++i) {
+        if (auto* t = qobject_cast<QCPTextElement*>(m_plot->plotLayout()->elementAt(i)))
+            t->setTextColor(text);
+    }
+    m_plot->replot();
+}
+
+void ChartWidget::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::PaletteChange || event->type() == QEvent::StyleChange)
+        applyPalette();
+    QWidget::changeEvent(event);
+}
+
+void ChartWidget::contextMenuEvent(QContextMenuEvent* event)
+{
+    if (m_empty)
+        return;
+    QMenu menu(this);
+    menu.addAction(tr("Reset zoom"), this, &ChartWidget::resetZoom);
+    menu.addSeparator();
+    const QString base = m_title.isEmpty() ? QStringLiteral("chart") : m_title.toLower().replace(QLatin1Char(' '), QLatin1Char('-'));
+    menu.addAction(tr("Save as PNG…"), this, [this, base] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save chart"), base + QLatin1String(".png"), tr("PNG images (*.png)"));
+        if (!path.isEmpty() && !savePng(path))
+            QMessageBox::warning(this, tr("Save chart"), tr("Could not write %1.").arg(path));
+    });
+    menu.addAction(tr("Save as PDF…"), this, [this, base] {
+        const QString path = QFileDialog::getSaveFileName(this, tr("Save chart"), base + QLatin1String(".pdf"), tr("PDF files (*.pdf)"));
+        if (!path.isEmpty() && !savePdf(path))
+            QMessageBox::warning(this, tr("Save chart"), tr("Could not write %1.").arg(path));
+    });
+    menu.exec(event->globalPos());
+}
+
+bool ChartWidget::savePng(const QString& path, int width, int height, double scale)
+{
+    return m_plot->savePng(path, width, height, scale);
+}
+
+bool ChartWidget::savePdf(const QString& path, int width, int height)
+{
+    return m_plot->savePdf(path, width, height);
+}
+
+QByteArray ChartWidget::toPng(int width, int height, double scale)
+{
+    const QPixmap pm = m_plot->toPixmap(width, height, scale);
+    QByteArray bytes;
+    QBuffer buffer(&bytes);
+    buffer.open(QIODevice::WriteOnly);
+    pm.save(&buffer, "PNG");
+    return bytes;
+}
+
+} // namespace qs::plots

@@ -1,0 +1,195 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/model/filesniffer.h"
+#include "core/model/modelfactory.h"
+#include "core/model/modelloader.h"
+
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QtTest>
+
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "tests/support/testsupport.h"
+
+using namespace qs;
+
+Q_DECLARE_METATYPE(FileSniff::Kind)
+
+class TestModelLoader : public QObject
+{
+    Q_OBJECT
+    QTemporaryDir m_dir;
+    QString m_good;
+
+    QString path(const QString& name) const { return m_dir.filePath(name); }
+
+private Q_SLOTS:
+    void initTestCase()
+    {
+        QVERIFY(m_dir.isValid());
+        auto model = modelfactory::mlp({8, 16, 4});
+        QVERIFY(model.ok());
+        m_good = path(QStringLiteral("good.pt"));
+        QVERIFY(model->save(m_good).ok());
+    }
+
+    void loadsTorchScript()
+    {
+        auto m = loadModel(m_good);
+        QVERIFY2(m.ok(), qPrintable(m.ok() ? QString() : m.error().message));
+        QCOMPARE(m->path(), m_good);
+        QCOMPARE(m->fileBytes(), QFileInfo(m_good).size());
+        QCOMPARE(m->sha256().size(), 64);
+        QCOMPARE(m->engine(), QStringLiteral("onednn"));
+    }
+
+    void loadsFromBytes()
+    {
+        QFile f(m_good);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        auto m = loadModelFromBytes(f.readAll(), QStringLiteral("memory.pt"));
+        QVERIFY(m.ok());
+        auto bad = loadModelFromBytes(QByteArray("PK\x03\x04garbage", 11), QStringLiteral("memory.pt"));
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().kind, Error::Kind::BadInput);
+    }
+
+    void refusesUnknownEngine()
+    {
+        auto m = loadModel(m_good, {QStringLiteral("fbgemm9")});
+        QVERIFY(!m.ok());
+        QVERIFY2(m.error().message.contains(QStringLiteral("Available engines: ")), qPrintable(m.error().message));
+        QVERIFY(m.error().message.contains(QStringLiteral("onednn")));
+    }
+
+    void badFiles_data()
+    {
+        QTest::addColumn<QString>("file");
+        QTest::addColumn<FileSniff::Kind>("kind");
+        QTest::addColumn<QString>("mentions");
+
+        QVERIFY(test::writeBytes(path(QStringLiteral("empty.pt")), {}));
+        QVERIFY(test::writeTruncatedCopy(m_good, path(QStringLiteral("truncated.pt"))));
+        QVERIFY(test::writeStateDict(path(QStringLiteral("state_dict.pt")), 3));
+        QVERIFY(test::writePickledModule(path(QStringLiteral("module.pt")), QStringLiteral("MyNet")));
+        QVERIFY(test::writeTensorData(path(QStringLiteral("data.pt")), {5, 3}));
+        QVERIFY(test::writePlainPickle(path(QStringLiteral("plain.pkl"))));
+        QVERIFY(test::writeOnnxHeader(path(QStringLiteral("model.onnx"))));
+        QVERIFY(test::writeBytes(path(QStringLiteral("renamed-onnx.pt")), QByteArray("\x08\x08\x3a\x05graph", 10)));
+        QVERIFY(test::writeBytes(path(QStringLiteral("keras.h5")), QByteArray("\x89HDF\r\n\x1a\n\0\0\0\0", 12)));
+        QVERIFY(test::writeBytes(path(QStringLiteral("text.pt")), QByteArray("just some text\n")));
+        QVERIFY(test::writeBytes(path(QStringLiteral("legacy.pt")),
+                                 QByteArray("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.\x80\x02", 17)));
+        QDir().mkpath(path(QStringLiteral("folder.pt")));
+        QVERIFY(QFile::link(path(QStringLiteral("gone.pt")), path(QStringLiteral("dangling.pt"))));
+        // A zip that is not PyTorch's.
+        QVERIFY(test::writeZip(path(QStringLiteral("other.zip")), {{QStringLiteral("readme.txt"), QByteArray("hello")}}));
+
+        QTest::newRow("missing") << path(QStringLiteral("nope.pt")) << FileSniff::Kind::Missing << "does not exist";
+        QTest::newRow("dangling link") << path(QStringLiteral("dangling.pt")) << FileSniff::Kind::Missing << "link to";
+        QTest::newRow("directory") << path(QStringLiteral("folder.pt")) << FileSniff::Kind::Directory << "is a folder";
+        QTest::newRow("empty") << path(QStringLiteral("empty.pt")) << FileSniff::Kind::Empty << "is empty (0 bytes)";
+        QTest::newRow("truncated") << path(QStringLiteral("truncated.pt")) << FileSniff::Kind::CorruptZip << "truncated";
+        QTest::newRow("state_dict") << path(QStringLiteral("state_dict.pt")) << FileSniff::Kind::StateDict
+                                    << "state_dict (3 tensors";
+        QTest::newRow("pickled module") << path(QStringLiteral("module.pt")) << FileSniff::Kind::PickledModule
+                                        << "__main__.MyNet";
+        QTest::newRow("dataset") << path(QStringLiteral("data.pt")) << FileSniff::Kind::TensorData << "calibration or evaluation data";
+        QTest::newRow("plain pickle") << path(QStringLiteral("plain.pkl")) << FileSniff::Kind::Pickle << "Python pickle";
+        QTest::newRow("legacy torch.save") << path(QStringLiteral("legacy.pt")) << FileSniff::Kind::LegacyTorchSave << "legacy";
+        QTest::newRow("onnx") << path(QStringLiteral("model.onnx")) << FileSniff::Kind::Onnx << "ONNX is not supported";
+        QTest::newRow("onnx renamed") << path(QStringLiteral("renamed-onnx.pt")) << FileSniff::Kind::Onnx << "ONNX";
+        QTest::newRow("keras") << path(QStringLiteral("keras.h5")) << FileSniff::Kind::Hdf5 << "HDF5";
+        QTest::newRow("text") << path(QStringLiteral("text.pt")) << FileSniff::Kind::Unknown << "not a TorchScript model";
+        QTest::newRow("other zip") << path(QStringLiteral("other.zip")) << FileSniff::Kind::OtherZip << "not one written by PyTorch";
+    }
+
+    void badFiles()
+    {
+        QFETCH(QString, file);
+        QFETCH(FileSniff::Kind, kind);
+        QFETCH(QString, mentions);
+        QCOMPARE(sniffFile(file).kind, kind);
+        auto m = loadModel(file);
+        QVERIFY(!m.ok());
+        QCOMPARE(m.error().kind, Error::Kind::BadInput);
+        QCOMPARE(m.error().exitCode(), 3);
+        QVERIFY2(m.error().message.contains(mentions), qPrintable(m.error().message));
+        QVERIFY2(m.error().message.contains(QFileInfo(file).fileName()), "the message names the file");
+    }
+
+    void exportAdviceForPythonFiles()
+    {
+        for (const char* name : {"state_dict.pt", "module.pt", "model.onnx", "plain.pkl"}) {
+            auto m = loadModel(path(QLatin1String(name)));
+            QVERIFY(!m.ok());
+            QVERIFY2(m.error().message.contains(QStringLiteral("torch.jit.script(model).save")), qPrintable(m.error().message));
+        }
+    }
+
+    void unreadableFile()
+    {
+        // Root reads any regular file, so the unreadable case is a socket: open() fails.
+        const QString sock = path(QStringLiteral("socket.pt"));
+        int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+        sockaddr_un addr{};
+        addr.sun_family = AF_UNIX;
+        qstrncpy(addr.sun_path, QFile::encodeName(sock).constData(), sizeof(addr.sun_path));
+        QVERIFY(bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0);
+        auto m = loadModel(sock);
+        ::close(fd);
+        QVERIFY(!m.ok());
+        QVERIFY2(m.error().message.contains(QStringLiteral("cannot be read")) || m.error().message.contains(QStringLiteral("not a")),
+                 qPrintable(m.error().message));
+        if (geteuid() != 0) {
+            const QString locked = path(QStringLiteral("locked.pt"));
+            QVERIFY(QFile::copy(m_good, locked));
+            QFile::setPermissions(locked, QFileDevice::Permissions());
+            auto l = loadModel(locked);
+            QVERIFY(!l.ok());
+            QVERIFY2(l.error().message.contains(QStringLiteral("cannot be read")), qPrintable(l.error().message));
+        }
+    }
+
+    void realPythonFiles()
+    {
+        if (!test::pythonTorchAvailable())
+            QSKIP("python3-torch is not installed");
+        const QString code = QStringLiteral(R"(
+import sys, torch, torch.nn as nn
+d = sys.argv[1]
+m = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+torch.save(m.state_dict(), d + '/py_state_dict.pt')
+torch.save(m, d + '/py_module.pt')
+torch.save(m.state_dict(), d + '/py_legacy.pt', _use_new_zipfile_serialization=False)
+torch.jit.script(m).save(d + '/py_scripted.pt')
+torch.jit.trace(m, torch.randn(1, 4)).save(d + '/py_traced.pt')
+)");
+        QString err;
+        QVERIFY2(test::runPython(code, {m_dir.path()}, &err), qPrintable(err));
+        QCOMPARE(sniffFile(path(QStringLiteral("py_state_dict.pt"))).kind, FileSniff::Kind::StateDict);
+        QCOMPARE(sniffFile(path(QStringLiteral("py_module.pt"))).kind, FileSniff::Kind::PickledModule);
+        QCOMPARE(sniffFile(path(QStringLiteral("py_module.pt"))).detail, QStringLiteral("torch.nn.modules.container.Sequential"));
+        QCOMPARE(sniffFile(path(QStringLiteral("py_legacy.pt"))).kind, FileSniff::Kind::LegacyTorchSave);
+        QVERIFY(loadModel(path(QStringLiteral("py_scripted.pt"))).ok());
+        QVERIFY(loadModel(path(QStringLiteral("py_traced.pt"))).ok());
+    }
+
+    void saveIsAtomic()
+    {
+        auto model = modelfactory::mlp({4, 4});
+        QVERIFY(model.ok());
+        const QString target = path(QStringLiteral("sub/dir/atomic.pt"));
+        QVERIFY(model->save(target).ok());
+        QVERIFY(loadModel(target).ok());
+        const QStringList leftovers = QDir(path(QStringLiteral("sub/dir"))).entryList(QDir::Files | QDir::Hidden);
+        QCOMPARE(leftovers, QStringList{QStringLiteral("atomic.pt")});
+        auto bad = model->save(QStringLiteral("/proc/quantscope-cannot-write/x.pt"));
+        QVERIFY(!bad.ok());
+        QCOMPARE(bad.error().kind, Error::Kind::Io);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestModelLoader)
+#include "tst_modelloader.moc"

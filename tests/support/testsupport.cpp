@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <torch/csrc/jit/serialization/pickle.h>
+#include <torch/script.h>
+
+#include "testsupport.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QFileInfo>
+#include <QtCore/QProcess>
+#include <QtCore/QtEndian>
+#include <QtCore/QVector>
+
+namespace qs::test {
+
+namespace {
+
+bool writePickle(const QString& path, const c10::IValue& value)
+{
+    const std::vector<char> bytes = torch::jit::pickle_save(value);
+    return writeBytes(path, QByteArray(bytes.data(), qsizetype(bytes.size())));
+}
+
+// A stored (uncompressed) zip archive, as PyTorch's writer makes them.
+QByteArray makeZip(const QVector<QPair<QString, QByteArray>>& files)
+{
+    QByteArray out, central;
+    auto le16 = [](QByteArray& b, quint16 v) { char c[2]; qToLittleEndian(v, c); b.append(c, 2); };
+    auto le32 = [](QByteArray& b, quint32 v) { char c[4]; qToLittleEndian(v, c); b.append(c, 4); };
+    for (const auto& f : files) {
+        const QByteArray name = f.first.toUtf8();
+        const quint32 crc = quint32(0); // readers of ours do not check it
+        const quint32 offset = quint32(out.size());
+        le32(out, 0x04034b50); le16(out, 20); le16(out, 0); le16(out, 0); le16(out, 0); le16(out, 0);
+        le32(out, crc); le32(out, quint32(f.second.size())); le32(out, quint32(f.second.size()));
+        le16(out, quint16(name.size())); le16(out, 0);
+        out += name;
+        out += f.second;
+        le32(central, 0x02014b50); le16(central, 20); le16(central, 20); le16(central, 0); le16(central, 0);
+        le16(central, 0); le16(central, 0); le32(central, crc); le32(central, quint32(f.second.size()));
+        le32(central, quint32(f.second.size())); le16(central, quint16(name.size())); le16(central, 0);
+        le16(central, 0); le16(central, 0); le16(central, 0); le32(central, 0); le32(central, offset);
+        central += name;
+    }
+    const quint32 cdOffset = quint32(out.size());
+    out += central;
+    le32(out, 0x06054b50); le16(out, 0); le16(out, 0); le16(out, quint16(files.size())); le16(out, quint16(files.size()));
+    le32(out, quint32(central.size())); le32(out, cdOffset); le16(out, 0);
+    return out;
+}
+
+} // namespace
+
+bool writeBytes(const QString& path, const QByteArray& bytes)
+{
+    QDir().mkpath(QFileInfo(path).absolutePath());
+    QFile f(path);
+    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
+}
+
+bool writeZip(const QString& path, const QVector<QPair<QString, QByteArray>>& files)
+{
+    return writeBytes(path, makeZip(files));
+}
+
+bool writeStateDict(const QString& path, int count)
+{
+    c10::Dict<std::string, at::Tensor> d;
+    for (int i = 0; i < count; ++i)
+        d.insert("layer" + std::to_string(i) + ".weight", at::randn({4, 4}));
+    return writePickle(path, d);
+}
+
+bool writeTensorData(const QString& path, const QVector<qint64>& inputShape, int classes, bool withLabels)
+{
+    c10::Dict<std::string, at::Tensor> d;
+    const std::vector<int64_t> shape(inputShape.begin(), inputShape.end());
+    d.insert("inputs", at::rand(shape));
+    if (withLabels)
+        d.insert("labels", at::randint(classes, {shape.front()}, at::kLong));
+    return writePickle(path, d);
+}
+
+bool writePickledModule(const QString& path, const QString& className)
+{
+    // protocol 2: PROTO 2, GLOBAL '__main__\n<class>\n', EMPTY_TUPLE, NEWOBJ, EMPTY_DICT, BUILD, STOP
+    QByteArray pkl("\x80\x02", 2);
+    pkl += "c__main__\n" + className.toUtf8() + "\n";
+    pkl += ")\x81}b.";
+    return writeBytes(path, makeZip({{QStringLiteral("archive/data.pkl"), pkl},
+                                     {QStringLiteral("archive/version"), QByteArray("3\n")}}));
+}
+
+bool writePlainPickle(const QString& path)
+{
+    // pickle.dumps({'a': 1}, protocol=2)
+    return writeBytes(path, QByteArray("\x80\x02}q\x00X\x01\x00\x00\x00aq\x01K\x01s.", 17));
+}
+
+bool writeOnnxHeader(const QString& path)
+{
+    QByteArray b("\x08\x07\x12\x07pytorch\x1a\x06" "1.13.1", 18);
+    b += QByteArray(64, '\0');
+    return writeBytes(path, b);
+}
+
+bool writeTruncatedCopy(const QString& source, const QString& path, double fraction)
+{
+    QFile in(source);
+    if (!in.open(QIODevice::ReadOnly))
+        return false;
+    const QByteArray all = in.readAll();
+    return writeBytes(path, all.left(qsizetype(double(all.size()) * fraction)));
+}
+
+QString demoDir()
+{
+    const QString dir = qEnvironmentVariable("QS_TEST_DATA_DIR") + QLatin1String("/demo");
+    return QFileInfo::exists(dir + QLatin1String("/demo.json")) ? dir : QString();
+}
+
+bool pythonTorchAvailable()
+{
+    static const bool available = [] {
+        QProcess p;
+        p.start(QStringLiteral("/usr/bin/python3"), {QStringLiteral("-c"), QStringLiteral("import torch")});
+        return p.waitForFinished(120000) && p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0;
+    }();
+    return available;
+}
+
+std::optional<QString> runPython(const QString& code, const QStringList& args, QString* error, int timeoutMs)
+{
+    QProcess p;
+    QStringList all{QStringLiteral("-c"), code};
+    all += args;
+    p.start(QStringLiteral("/usr/bin/python3"), all);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        if (error)
+            *error = QStringLiteral("python3 timed out");
+        return std::nullopt;
+    }
+    if (p.exitStatus() != QProcess::NormalExit || p.exitCode() != 0) {
+        if (error)
+            *error = QString::fromUtf8(p.readAllStandardError());
+        return std::nullopt;
+    }
+    return QString::fromUtf8(p.readAllStandardOutput());
+}
+
+CliResult runCli(const QStringList& args, int timeoutMs)
+{
+    CliResult r;
+    QProcess p;
+    p.start(qEnvironmentVariable("QS_CLI"), args);
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+} // namespace qs::test

@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+#include <QtCore/QVector>
+
+#include <optional>
+
+namespace qs::test {
+
+/// A torch.save'd dict of \a count float tensors (what `torch.save(model.state_dict(), f)` writes).
+bool writeStateDict(const QString& path, int count = 3);
+/// A torch.save'd {"inputs": float[n, dims...], "labels": int64[n]} file.
+bool writeTensorData(const QString& path, const QVector<qint64>& inputShape, int classes = 10, bool withLabels = true);
+/// A zip archive laid out as torch.save writes it, whose data.pkl pickles an instance of a
+/// Python class `__main__.<className>` (what `torch.save(model, f)` writes).
+bool writePickledModule(const QString& path, const QString& className = QStringLiteral("Net"));
+/// A protocol-2 Python pickle that is not from PyTorch.
+bool writePlainPickle(const QString& path);
+/// The first bytes of an ONNX ModelProto (ir_version, producer "pytorch").
+bool writeOnnxHeader(const QString& path);
+/// The first \a fraction of \a source copied to \a path.
+bool writeTruncatedCopy(const QString& source, const QString& path, double fraction = 0.5);
+bool writeBytes(const QString& path, const QByteArray& bytes);
+/// A stored (uncompressed) zip archive holding \a files.
+bool writeZip(const QString& path, const QVector<QPair<QString, QByteArray>>& files);
+
+/// The demo workspace the `demo_workspace` CTest fixture prepares (empty when missing).
+QString demoDir();
+
+/// Whether /usr/bin/python3 can import torch (Debian's python3-torch: the reference build).
+bool pythonTorchAvailable();
+/// Runs \a code with /usr/bin/python3; returns stdout, or nullopt (with stderr in *error).
+std::optional<QString> runPython(const QString& code, const QStringList& args = {}, QString* error = nullptr,
+                                 int timeoutMs = 300000);
+
+/// Runs quantscope-cli ($QS_CLI) with \a args; fills stdout, stderr and the exit code.
+struct CliResult
+{
+    int exitCode = -1;
+    QString out;
+    QString err;
+};
+CliResult runCli(const QStringList& args, int timeoutMs = 600000);
+
+} // namespace qs::test

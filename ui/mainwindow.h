@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QtWidgets/QMainWindow>
+
+class QListWidget;
+class QStackedWidget;
+class QLabel;
+class QProgressBar;
+class QToolButton;
+class QMenu;
+
+namespace qs {
+class Job;
+}
+
+namespace qs::ui {
+
+class StudioContext;
+class ModelsPage;
+class EnvironmentPage;
+
+/// \brief The studio's main window: page navigation on the left, pages on the right, menus,
+/// drag & drop of model files, recent files, running jobs in the status bar.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+public:
+    explicit MainWindow(StudioContext* context, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Adds a page to the navigation; Ctrl+<n> switches to it. Returns its index.
+    int addPage(QWidget* page, const QString& title, const QIcon& icon, const QString& toolTip);
+    void showPage(QWidget* page);
+    QWidget* currentPage() const;
+
+    ModelsPage* modelsPage() const { return m_models; }
+    EnvironmentPage* environmentPage() const { return m_environment; }
+    StudioContext* context() const { return m_context; }
+
+public Q_SLOTS:
+    void openModelDialog();
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
+    void dragEnterEvent(QDragEnterEvent* event) override;
+    void dropEvent(QDropEvent* event) override;
+
+private:
+    void createMenus();
+    void rebuildRecentMenu();
+    void trackJob(Job* job);
+
+    StudioContext* m_context;
+    QListWidget* m_nav;
+    QStackedWidget* m_pages;
+    ModelsPage* m_models;
+    EnvironmentPage* m_environment;
+    QMenu* m_recentMenu = nullptr;
+    QMenu* m_viewMenu = nullptr;
+    QLabel* m_jobLabel;
+    QProgressBar* m_jobProgress;
+    QToolButton* m_jobCancel;
+};
+
+} // namespace qs::ui

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "studiocontext.h"
+
+#include "core/common/paths.h"
+#include "core/demo/demojob.h"
+
+#include <QtCore/QFileInfo>
+#include <QtCore/QSettings>
+
+namespace qs::ui {
+
+namespace {
+constexpr int kMaxRecent = 10;
+const char* kRecentKey = "recentFiles";
+} // namespace
+
+StudioContext::StudioContext(QObject* parent) : QObject(parent)
+{
+    qRegisterMetaType<qs::Error>();
+    qRegisterMetaType<qs::OpenedModel>();
+    qRegisterMetaType<qs::DemoWorkspace>();
+}
+
+StudioContext::~StudioContext()
+{
+    m_jobs.cancelAll();
+    m_jobs.waitForDone();
+}
+
+void StudioContext::run(Job* job, JobRunner::Lane lane)
+{
+    job->setParent(this);
+    connect(job, &Job::finished, job, &QObject::deleteLater);
+    Q_EMIT jobStarted(job);
+    m_jobs.submit(job, lane);
+}
+
+void StudioContext::openModel(const QString& path, const InputSpec& inputs)
+{
+    auto* job = new OpenModelJob(path, inputs);
+    connect(job, &OpenModelJob::opened, this, [this, path](const OpenedModel& opened) {
+        m_model = opened;
+        addRecentFile(QFileInfo(path).absoluteFilePath());
+        Q_EMIT modelChanged();
+    });
+    connect(job, &Job::failed, this, [this, path](const Error& e) {
+        Q_EMIT errorOccurred(tr("Cannot open %1").arg(QFileInfo(path).fileName()), e);
+    });
+    run(job);
+}
+
+void StudioContext::setInputs(const InputSpec& inputs)
+{
+    if (!hasModel())
+        return;
+    auto* job = new OpenModelJob(m_model.model, inputs);
+    connect(job, &OpenModelJob::opened, this, [this](const OpenedModel& opened) {
+        m_model = opened;
+        Q_EMIT modelChanged();
+    });
+    connect(job, &Job::failed, this, [this](const Error& e) { Q_EMIT errorOccurred(tr("Cannot check the inputs"), e); });
+    run(job);
+}
+
+void StudioContext::openDemo()
+{
+    auto* job = new DemoJob(DemoJob::Options{});
+    connect(job, &DemoJob::ready, this, [this](const DemoWorkspace& w) {
+        m_demo = w;
+        Q_EMIT demoReady(w);
+        openModel(w.modelPath);
+    });
+    connect(job, &Job::failed, this, [this](const Error& e) { Q_EMIT errorOccurred(tr("Cannot prepare the demo workspace"), e); });
+    run(job);
+}
+
+QStringList StudioContext::recentFiles() const
+{
+    QStringList files = QSettings().value(QLatin1String(kRecentKey)).toStringList();
+    files.erase(std::remove_if(files.begin(), files.end(), [](const QString& f) { return !QFileInfo::exists(f); }), files.end());
+    return files;
+}
+
+void StudioContext::clearRecentFiles()
+{
+    QSettings().remove(QLatin1String(kRecentKey));
+    Q_EMIT recentFilesChanged();
+}
+
+void StudioContext::addRecentFile(const QString& path)
+{
+    QStringList files = QSettings().value(QLatin1String(kRecentKey)).toStringList();
+    files.removeAll(path);
+    files.prepend(path);
+    while (files.size() > kMaxRecent)
+        files.removeLast();
+    QSettings().setValue(QLatin1String(kRecentKey), files);
+    Q_EMIT recentFilesChanged();
+}
+
+} // namespace qs::ui
