@@ -50,13 +50,13 @@ Error loadFailure(const QString& path, const detail::TorchFailure& f)
     return Error::badInput(QStringLiteral("LibTorch %1 could not load %2: %3").arg(libtorchVersion(), file, s), f.full);
 }
 
-Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const QString& engine,
+Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const LoadOptions& options,
                               const std::function<torch::jit::Module()>& load)
 {
     if (!sniff.isTorchScript())
         return Error::badInput(explainNotTorchScript(sniff));
     // Packed INT8 weights are prepared for the engine that is current while they are unpickled.
-    if (Status st = engine::select(engine); !st)
+    if (Status st = engine::select(options.engine); !st)
         return st.error();
     QElapsedTimer timer;
     timer.start();
@@ -68,7 +68,7 @@ Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const
         return loadFailure(path, detail::condenseCurrentException());
     }
     qCDebug(lcModel) << "loaded" << path << "in" << timer.elapsed() << "ms";
-    return detail::wrap(std::move(module), path, engine::current());
+    return detail::wrap(std::move(module), path, engine::current(), options.hashFile);
 }
 
 } // namespace
@@ -76,13 +76,13 @@ Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const
 Result<TorchModel> loadModel(const QString& path, const LoadOptions& options)
 {
     const FileSniff sniff = sniffFile(path);
-    return finishLoad(sniff, path, options.engine, [&path] { return torch::jit::load(path.toStdString()); });
+    return finishLoad(sniff, path, options, [&path] { return torch::jit::load(path.toStdString()); });
 }
 
 Result<TorchModel> loadModelFromBytes(const QByteArray& data, const QString& name, const LoadOptions& options)
 {
     const FileSniff sniff = sniffBytes(data, name);
-    return finishLoad(sniff, name, options.engine, [&data] {
+    return finishLoad(sniff, name, options, [&data] {
         std::istringstream in(std::string(data.constData(), size_t(data.size())));
         return torch::jit::load(in);
     });

@@ -10,6 +10,7 @@ namespace qs {
 struct LoadOptions
 {
     QString engine; ///< quantized engine to select before loading; empty: the fastest available
+    bool hashFile = true; ///< compute the file's sha256 (off when timing the load: it reads the whole file)
 };
 
 /// \brief Opens a TorchScript archive (.pt/.pth/.ts/.zip from torch.jit.save/script/trace).

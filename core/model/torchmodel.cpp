@@ -68,7 +68,7 @@ TorchModel TorchModel::clone() const
 
 namespace detail {
 
-TorchModel wrap(torch::jit::Module module, const QString& path, const QString& engine)
+TorchModel wrap(torch::jit::Module module, const QString& path, const QString& engine, bool hashFile)
 {
     TorchModel m;
     m.d = std::make_shared<TorchModel::Impl>();
@@ -78,7 +78,7 @@ TorchModel wrap(torch::jit::Module module, const QString& path, const QString& e
     if (!path.isEmpty()) {
         m.d->fileBytes = QFileInfo(path).size();
         QFile f(path);
-        if (f.open(QIODevice::ReadOnly)) {
+        if (hashFile && f.open(QIODevice::ReadOnly)) {
             QCryptographicHash h(QCryptographicHash::Sha256);
             h.addData(&f);
             m.d->sha256 = QString::fromLatin1(h.result().toHex());

@@ -19,7 +19,8 @@ struct TorchModel::Impl
 
 namespace detail {
 /// Wraps a module built or rewritten in memory.
-TorchModel wrap(torch::jit::Module module, const QString& path = {}, const QString& engine = {});
+/// \a hashFile: compute the file's sha256 (reads the whole file).
+TorchModel wrap(torch::jit::Module module, const QString& path = {}, const QString& engine = {}, bool hashFile = true);
 inline torch::jit::Module& moduleOf(const TorchModel& m) { return m.d->module; }
 } // namespace detail
 
