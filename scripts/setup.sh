@@ -5,6 +5,7 @@
 #
 #   scripts/setup.sh studio   install what is missing, build (Release), start the studio on the demo workspace
 #   scripts/setup.sh test     install what is missing, build (Release), run the whole test suite
+#   scripts/setup.sh package  install what is missing, build (Release), make the Debian package
 #
 # Everything comes from Debian's packages. Running it again is quick: installed packages are
 # skipped (no apt-get update when nothing is missing) and the build is incremental.
@@ -25,8 +26,8 @@ while [ $# -gt 0 ]; do
 done
 
 case "$mode" in
-    studio|test|build) ;;
-    *) echo "usage: scripts/setup.sh studio|test|build [--build-dir DIR] [--no-install]" >&2; exit 2 ;;
+    studio|test|build|package) ;;
+    *) echo "usage: scripts/setup.sh studio|test|build|package [--build-dir DIR] [--no-install]" >&2; exit 2 ;;
 esac
 
 # What the build and the studio need (runtime libraries come with the -dev packages).
@@ -41,8 +42,9 @@ packages=(
 )
 # What the tests need besides: Debian's PyTorch (the same 1.13 build) as the reference that
 # parameter counts, quantized outputs and accuracy are compared with, and X for screenshots.
+# The packaging test also validates the desktop file and the AppStream metadata.
 if [ "$mode" = test ]; then
-    packages+=(python3-torch xvfb xauth)
+    packages+=(python3-torch xvfb xauth desktop-file-utils appstream)
 fi
 if [ "$mode" = studio ]; then
     packages+=(xvfb xauth)
@@ -80,6 +82,11 @@ cmake --build "$build_dir"
 
 case "$mode" in
     build)
+        ;;
+    package)
+        (cd "$build_dir" && cpack -G DEB)
+        echo "== Package: $(ls "$build_dir"/quantscope_*.deb)"
+        echo "   Install it with: sudo apt install $(ls "$build_dir"/quantscope_*.deb)"
         ;;
     test)
         echo "== Running the test suite"

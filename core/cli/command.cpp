@@ -43,6 +43,8 @@ QVector<Command> commands()
 
 Context::Context() : m_out(stdout), m_err(stderr) {}
 
+Context::Context(QString* out, QString* err) : m_out(out), m_err(err) {}
+
 void Context::addStandardOptions(QCommandLineParser& parser)
 {
     parser.addOption({QStringLiteral("json"), QStringLiteral("Print the result as JSON on stdout.")});

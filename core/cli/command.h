@@ -21,7 +21,10 @@ namespace qs::cli {
 class Context
 {
 public:
+    /// Writes to stdout and stderr.
     Context();
+    /// Writes into \a out and \a err (for generated documentation and tests).
+    Context(QString* out, QString* err);
 
     QTextStream& out() { return m_out; }
     QTextStream& err() { return m_err; }
