@@ -11,6 +11,7 @@
 #include "core/common/version.h"
 #include "core/model/filesniffer.h"
 #include "core/model/torchmodel_p.h"
+#include "core/quant/packedartifact_p.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QRegularExpression>
@@ -51,7 +52,7 @@ Error loadFailure(const QString& path, const detail::TorchFailure& f)
 }
 
 Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const LoadOptions& options,
-                              const std::function<torch::jit::Module()>& load)
+                              const std::function<torch::jit::Module(torch::jit::ExtraFilesMap&)>& load)
 {
     if (!sniff.isTorchScript())
         return Error::badInput(explainNotTorchScript(sniff));
@@ -61,12 +62,17 @@ Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const
     QElapsedTimer timer;
     timer.start();
     torch::jit::Module module;
+    // Quantscope's weight-only variants carry their packing in this extra file and get their
+    // weights dequantized here, so every consumer sees a model that runs.
+    torch::jit::ExtraFilesMap extra{{detail::kArtifactMetaFile, std::string()}};
     try {
-        module = load();
+        module = load(extra);
         module.eval();
     } catch (...) {
         return loadFailure(path, detail::condenseCurrentException());
     }
+    if (Status st = detail::restorePackedWeights(module, extra[detail::kArtifactMetaFile], path); !st)
+        return st.error();
     qCDebug(lcModel) << "loaded" << path << "in" << timer.elapsed() << "ms";
     return detail::wrap(std::move(module), path, engine::current(), options.hashFile);
 }
@@ -76,15 +82,16 @@ Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const
 Result<TorchModel> loadModel(const QString& path, const LoadOptions& options)
 {
     const FileSniff sniff = sniffFile(path);
-    return finishLoad(sniff, path, options, [&path] { return torch::jit::load(path.toStdString()); });
+    return finishLoad(sniff, path, options,
+                      [&path](torch::jit::ExtraFilesMap& extra) { return torch::jit::load(path.toStdString(), c10::nullopt, extra); });
 }
 
 Result<TorchModel> loadModelFromBytes(const QByteArray& data, const QString& name, const LoadOptions& options)
 {
     const FileSniff sniff = sniffBytes(data, name);
-    return finishLoad(sniff, name, options, [&data] {
+    return finishLoad(sniff, name, options, [&data](torch::jit::ExtraFilesMap& extra) {
         std::istringstream in(std::string(data.constData(), size_t(data.size())));
-        return torch::jit::load(in);
+        return torch::jit::load(in, c10::nullopt, extra);
     });
 }
 

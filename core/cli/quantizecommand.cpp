@@ -1,0 +1,309 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "core/cli/command.h"
+#include "core/cli/texttable.h"
+#include "core/common/engine.h"
+#include "core/common/paths.h"
+#include "core/model/layertablemodel.h"
+#include "core/model/modelloader.h"
+#include "core/quant/quantizejob.h"
+#include "core/quant/quantizer.h"
+#include "core/quant/schemecatalog.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QLocale>
+
+#include <cmath>
+
+namespace qs::cli {
+
+namespace {
+
+const QString kUsage = QStringLiteral(
+    "quantscope-cli quantize MODEL --scheme S [--scheme S2 ...] [--engine E] [--calib DATA|random] [--calib-samples N] "
+    "[--observer minmax|histogram] [--per-channel|--per-tensor] [--block N] [--exclude P]... [--input SHAPE]... "
+    "[--out FILE | --out-dir DIR] [--json]");
+
+QString bytes(qint64 b)
+{
+    return LayerTableModel::humanBytes(b);
+}
+
+QString ratio(qint64 before, qint64 after)
+{
+    return after > 0 ? QStringLiteral("%1x").arg(double(before) / double(after), 0, 'f', 2) : QStringLiteral("-");
+}
+
+QString fidelityCell(const Fidelity& f, bool sqnr)
+{
+    if (!f.measured)
+        return QStringLiteral("-");
+    if (!sqnr)
+        return std::isfinite(f.cosine) ? QString::number(f.cosine, 'f', 4) : QStringLiteral("nan");
+    if (std::isinf(f.sqnrDb) && f.sqnrDb > 0)
+        return QStringLiteral("identical");
+    return std::isfinite(f.sqnrDb) ? QStringLiteral("%1 dB").arg(f.sqnrDb, 0, 'f', 1) : QStringLiteral("nan");
+}
+
+Result<QStringList> parseSchemes(const QStringList& values)
+{
+    QStringList out;
+    for (const QString& value : values) {
+        for (const QString& part : value.split(QLatin1Char(','), Qt::SkipEmptyParts)) {
+            const QString id = part.trimmed().toLower();
+            if (id == QLatin1String("all")) {
+                out << schemeIds();
+                continue;
+            }
+            if (!findScheme(id))
+                return Error::usage(QStringLiteral("Unknown scheme '%1'. Schemes: %2 (or all).")
+                                        .arg(part, schemeIds().join(QLatin1String(", "))));
+            out << id;
+        }
+    }
+    out.removeDuplicates();
+    if (out.isEmpty())
+        return Error::usage(
+            QStringLiteral("Give at least one --scheme (%1).").arg(schemeIds().join(QLatin1String(", "))));
+    return out;
+}
+
+Result<QuantizeOptions> commonOptions(Context& ctx, const QCommandLineParser& p, const QString& modelPath)
+{
+    QuantizeOptions o;
+    o.engine = p.value(QStringLiteral("engine")).toLower();
+    if (Status st = engine::validate(o.engine); !st)
+        return st.error();
+    if (p.isSet(QStringLiteral("calib"))) {
+        const QString c = p.value(QStringLiteral("calib"));
+        if (c == QLatin1String("random")) {
+            o.calibration = QuantizeOptions::Calibration::Random;
+        } else {
+            o.calibration = QuantizeOptions::Calibration::File;
+            o.calibrationPath = c;
+        }
+    }
+    auto samples = ctx.positiveInt(p, QStringLiteral("calib-samples"), 200);
+    if (!samples)
+        return samples.error();
+    o.calibrationSamples = *samples;
+    auto batch = ctx.positiveInt(p, QStringLiteral("calib-batch"), 32);
+    if (!batch)
+        return batch.error();
+    o.calibrationBatch = *batch;
+    if (p.isSet(QStringLiteral("observer"))) {
+        const QString obs = p.value(QStringLiteral("observer")).toLower();
+        if (obs != QLatin1String("minmax") && obs != QLatin1String("histogram"))
+            return Error::usage(QStringLiteral("--observer must be minmax or histogram, not '%1'.").arg(obs));
+        o.observer
+            = obs == QLatin1String("minmax") ? QuantizeOptions::Observer::MinMax : QuantizeOptions::Observer::Histogram;
+    }
+    if (p.isSet(QStringLiteral("per-channel")) && p.isSet(QStringLiteral("per-tensor")))
+        return Error::usage(QStringLiteral("--per-channel and --per-tensor contradict each other; give one."));
+    if (p.isSet(QStringLiteral("per-channel")))
+        o.granularity = QuantizeOptions::Granularity::PerChannel;
+    if (p.isSet(QStringLiteral("per-tensor")))
+        o.granularity = QuantizeOptions::Granularity::PerTensor;
+    if (p.isSet(QStringLiteral("block"))) {
+        bool ok = false;
+        o.blockSize = p.value(QStringLiteral("block")).toInt(&ok);
+        if (!ok)
+            return Error::usage(
+                QStringLiteral("--block must be 32, 64 or 128, not '%1'.").arg(p.value(QStringLiteral("block"))));
+    }
+    if (p.isSet(QStringLiteral("seed"))) {
+        bool ok = false;
+        o.seed = p.value(QStringLiteral("seed")).toULongLong(&ok);
+        if (!ok)
+            return Error::usage(
+                QStringLiteral("--seed must be a whole number, not '%1'.").arg(p.value(QStringLiteral("seed"))));
+    }
+    o.excludes = p.values(QStringLiteral("exclude"));
+    auto spec = ctx.inputSpec(p.values(QStringLiteral("input")), modelPath);
+    if (!spec)
+        return spec.error();
+    o.inputs = *spec;
+    return o;
+}
+
+void printHuman(Context& ctx, const TorchModel& model, const QVector<QuantizeOptions>& schemes, const QuantizeJob& job)
+{
+    const QLocale c = QLocale::c();
+    const QVector<Variant> variants = job.variants();
+    ctx.out() << "Model: " << paths::pretty(model.path()) << " (" << bytes(model.fileBytes()) << ")\n\n";
+    if (!variants.isEmpty()) {
+        TextTable table(
+            { QStringLiteral("Scheme"), QStringLiteral("Engine"), QStringLiteral("Layers"), QStringLiteral("Tensors"),
+                QStringLiteral("File"), QStringLiteral("Smaller"), QStringLiteral("Weights"), QStringLiteral("Cosine"),
+                QStringLiteral("SQNR"), QStringLiteral("Time"), QStringLiteral("Output") },
+            { false, false, true, true, true, true, true, true, true, true, false });
+        for (const Variant& v : variants) {
+            table.addRow(
+                { v.scheme, v.runtime == Variant::Runtime::QuantizedKernels ? v.engine : QStringLiteral("(none)"),
+                    QStringLiteral("%1/%2").arg(v.coverage.quantizedLayers).arg(v.coverage.totalLayers),
+                    QStringLiteral("%1/%2").arg(v.coverage.quantizedTensors).arg(v.coverage.totalTensors),
+                    bytes(v.fileBytesAfter), ratio(v.fileBytesBefore, v.fileBytesAfter), bytes(v.paramBytesAfter),
+                    fidelityCell(v.fidelity, false), fidelityCell(v.fidelity, true),
+                    QStringLiteral("%1 s").arg(v.seconds, 0, 'f', 2),
+                    v.artifactPath.isEmpty() ? QStringLiteral("(not written)") : paths::pretty(v.artifactPath) });
+        }
+        ctx.out() << table.render();
+        ctx.out() << "\nFP32: " << bytes(variants.front().fileBytesBefore) << " file, "
+                  << bytes(variants.front().paramBytesBefore)
+                  << " of weights. Engine '(none)': weights dequantized to FP32 at load (size benefit only).\n";
+    }
+    for (const Variant& v : variants) {
+        QStringList lines;
+        if (!v.calibrationSource.isEmpty())
+            lines << QStringLiteral("calibrated on %1 in %2 s")
+                         .arg(v.calibrationSource)
+                         .arg(v.calibrationSeconds, 0, 'f', 2);
+        if (v.fidelity.measured)
+            lines << QStringLiteral("fidelity on %1").arg(v.fidelity.inputs);
+        else if (!v.fidelity.note.isEmpty())
+            lines << QStringLiteral("fidelity %1").arg(v.fidelity.note);
+        for (const Fp32Layer& f : v.coverage.fp32Layers)
+            lines << QStringLiteral("FP32: %1 (%2): %3%4")
+                         .arg(f.name.isEmpty() ? QStringLiteral("(top level)") : f.name, f.type, f.reason,
+                             f.detail.isEmpty() ? QString() : QStringLiteral(" - ") + f.detail);
+        for (const QString& w : v.warnings)
+            lines << QStringLiteral("warning: %1").arg(w);
+        if (lines.isEmpty())
+            continue;
+        ctx.out() << "\n" << v.scheme << ":\n";
+        for (const QString& l : lines)
+            ctx.out() << "  " << l << "\n";
+    }
+    for (const auto& f : job.failures())
+        ctx.out() << "\n" << schemes[f.first].scheme << ": FAILED: " << f.second.message << "\n";
+    ctx.out().flush();
+    Q_UNUSED(c);
+}
+
+int runQuantize(Context& ctx, const QStringList& args)
+{
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Quantize a TorchScript model with one or several schemes; report "
+                                                    "coverage, sizes and fidelity against FP32.\n"
+                                                    "Schemes: ")
+        + schemeIds().join(QLatin1String(", ")));
+    parser.addPositionalArgument(
+        QStringLiteral("MODEL"), QStringLiteral("FP32 TorchScript file (.pt, .pth, .ts, .zip)."));
+    parser.addOption({ QStringLiteral("scheme"),
+        QStringLiteral("Scheme to apply; repeat or separate with commas for several, 'all' for every one."),
+        QStringLiteral("S") });
+    parser.addOption({ QStringLiteral("engine"),
+        QStringLiteral("Quantized engine (%1). Default: %2, the fastest here.")
+            .arg(engine::available().join(QLatin1String(", ")), engine::fastest()),
+        QStringLiteral("E") });
+    parser.addOption({ QStringLiteral("calib"),
+        QStringLiteral("Calibration data: a torch.save'd {\"inputs\": X} file, or 'random' "
+                       "(seeded random inputs from --input: poor static INT8)."),
+        QStringLiteral("DATA") });
+    parser.addOption({ QStringLiteral("calib-samples"), QStringLiteral("Samples to calibrate on (default 200)."),
+        QStringLiteral("N") });
+    parser.addOption({ QStringLiteral("calib-batch"), QStringLiteral("Samples per calibration forward (default 32)."),
+        QStringLiteral("N") });
+    parser.addOption({ QStringLiteral("observer"),
+        QStringLiteral("Activation observer of static-int8: histogram (default) or minmax."), QStringLiteral("O") });
+    parser.addOption({ QStringLiteral("per-channel"),
+        QStringLiteral("One weight scale per output channel (default: static-int8 on onednn, "
+                       "weight-int8/int4).") });
+    parser.addOption({ QStringLiteral("per-tensor"),
+        QStringLiteral("One weight scale per tensor (default: dynamic-int8, static-int8 on qnnpack).") });
+    parser.addOption({ QStringLiteral("block"),
+        QStringLiteral("weight-int8/int4: one scale per block of N weights (32, 64, 128)."), QStringLiteral("N") });
+    parser.addOption({ QStringLiteral("exclude"),
+        QStringLiteral("Keep matching layers in FP32: a name (fc3), a glob (features.*) or a "
+                       "type (Embedding). Repeatable."),
+        QStringLiteral("PATTERN") });
+    parser.addOption({ QStringLiteral("input"),
+        QStringLiteral("Shape[:dtype] of a forward input (for random calibration and "
+                       "fidelity). Default: the sidecar <model>.json."),
+        QStringLiteral("SHAPE") });
+    parser.addOption({ QStringLiteral("seed"), QStringLiteral("Seed of k-means and random inputs (default 0)."),
+        QStringLiteral("N") });
+    parser.addOption(
+        { QStringLiteral("out"), QStringLiteral("Artifact file (one scheme only)."), QStringLiteral("FILE") });
+    parser.addOption({ QStringLiteral("out-dir"),
+        QStringLiteral("Folder for the artifacts, named <model>.<scheme>.pt (default: "
+                       "the model's folder)."),
+        QStringLiteral("DIR") });
+    ctx.addStandardOptions(parser);
+    if (int rc = ctx.parse(parser, args, kUsage); rc >= 0)
+        return rc;
+    const QStringList pos = parser.positionalArguments();
+    if (pos.size() != 1)
+        return ctx.fail(Error::usage(QStringLiteral("quantize takes one MODEL. Usage: %1").arg(kUsage)));
+    auto ids = parseSchemes(parser.values(QStringLiteral("scheme")));
+    if (!ids)
+        return ctx.fail(ids.error());
+    if (parser.isSet(QStringLiteral("out")) && parser.isSet(QStringLiteral("out-dir")))
+        return ctx.fail(Error::usage(QStringLiteral("Give --out FILE or --out-dir DIR, not both.")));
+    if (parser.isSet(QStringLiteral("out")) && ids->size() > 1)
+        return ctx.fail(Error::usage(
+            QStringLiteral("--out names one file, but %1 schemes were given; use --out-dir DIR.").arg(ids->size())));
+    auto common = commonOptions(ctx, parser, pos.first());
+    if (!common)
+        return ctx.fail(common.error());
+
+    QVector<QuantizeOptions> schemes;
+    for (const QString& id : *ids) {
+        QuantizeOptions o = *common;
+        o.scheme = id;
+        // Options that do not apply to a scheme are dropped when several schemes share them.
+        const SchemeInfo info = *findScheme(id);
+        if (ids->size() > 1) {
+            if (!info.blockwise)
+                o.blockSize = 0;
+            if (!info.granularity)
+                o.granularity = QuantizeOptions::Granularity::Default;
+        }
+        o.outPath = parser.isSet(QStringLiteral("out"))
+            ? parser.value(QStringLiteral("out"))
+            : defaultArtifactPath(pos.first(), id, parser.value(QStringLiteral("out-dir")));
+        if (Status st = o.validate(); !st)
+            return ctx.fail(st.error());
+        schemes << o;
+    }
+
+    auto model = loadModel(pos.first(), { common->engine });
+    if (!model)
+        return ctx.fail(model.error());
+
+    QuantizeJob job(*model, schemes);
+    const Status st = ctx.runJob(job);
+    const auto failures = job.failures();
+    if (!st.ok() && st.error().kind == Error::Kind::Cancelled)
+        return ctx.fail(st.error());
+    if (job.variants().isEmpty() && !failures.isEmpty())
+        return ctx.fail(failures.front().second);
+
+    if (ctx.json) {
+        QJsonArray variants, failed;
+        for (const Variant& v : job.variants())
+            variants.append(v.toJson());
+        for (const auto& f : failures) {
+            failed.append(QJsonObject { { QStringLiteral("scheme"), schemes[f.first].scheme },
+                { QStringLiteral("kind"),
+                    f.second.kind == Error::Kind::Usage ? QStringLiteral("usage") : QStringLiteral("error") },
+                { QStringLiteral("message"), f.second.message },
+                { QStringLiteral("exit_code"), f.second.exitCode() } });
+        }
+        // One scheme: its variant's keys at the top level too, for scripts that quantize one at a time.
+        QJsonObject out = schemes.size() == 1 && variants.size() == 1 ? variants.first().toObject() : QJsonObject();
+        out.insert(QStringLiteral("model"), model->path());
+        out.insert(QStringLiteral("variants"), variants);
+        out.insert(QStringLiteral("failures"), failed);
+        ctx.printJson(out);
+    } else {
+        printHuman(ctx, *model, schemes, job);
+    }
+    return failures.isEmpty() ? 0 : failures.front().second.exitCode();
+}
+
+const CommandRegistrar reg({ QStringLiteral("quantize"),
+    QStringLiteral("Quantize a model with one or several schemes; coverage, sizes, fidelity."), runQuantize, 30 });
+
+} // namespace
+
+} // namespace qs::cli
