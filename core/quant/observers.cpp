@@ -196,6 +196,12 @@ def calculate_qparams(self) -> Tuple[Tensor, Tensor]:
     return self._calculate_qparams(new_min, new_max)
 )";
 
+// calculate_qparams of MinMaxObserver and PerChannelMinMaxObserver.
+const char* const kMinMaxQParamsSrc = R"(
+def calculate_qparams(self) -> Tuple[Tensor, Tensor]:
+    return self._calculate_qparams(self.min_val, self.max_val)
+)";
+
 // Attributes of UniformQuantizationObserverBase.
 void addUniformBaseAttrs(Module& m, int64_t dtype, int64_t qscheme, bool reduceRange)
 {
@@ -260,10 +266,7 @@ def forward(self, x_orig: Tensor) -> Tensor:
     self.min_val.copy_(min_val)
     self.max_val.copy_(max_val)
     return x_orig
-
-def calculate_qparams(self) -> Tuple[Tensor, Tensor]:
-    return self._calculate_qparams(self.min_val, self.max_val)
-)") + kCalcQParamsSrc);
+)") + kMinMaxQParamsSrc + kCalcQParamsSrc);
         return m;
     });
 }
@@ -306,10 +309,7 @@ def _forward(self, x_orig: Tensor) -> Tensor:
     self.min_val.copy_(min_val)
     self.max_val.copy_(max_val)
     return x_orig
-
-def calculate_qparams(self) -> Tuple[Tensor, Tensor]:
-    return self._calculate_qparams(self.min_val, self.max_val)
-)") + kCalcQParamsSrc);
+)") + kMinMaxQParamsSrc + kCalcQParamsSrc);
         return m;
     });
 }
