@@ -1,4 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <caffe2/serialize/inline_container.h>
+#include <torch/csrc/jit/serialization/import_read.h>
 #include <torch/csrc/jit/serialization/pickle.h>
 
 #include "tensorfile_p.h"
@@ -28,17 +30,36 @@ Status saveTorchFile(const QString& path, const c10::IValue& value)
 
 Result<c10::IValue> loadTorchFile(const QString& path)
 {
+    const QString shown = paths::pretty(path);
     QFile f(path);
     if (!f.open(QIODevice::ReadOnly))
-        return Error::badInput(QStringLiteral("Cannot read %1: %2.").arg(paths::pretty(path), f.errorString()));
-    const QByteArray data = f.readAll();
+        return Error::badInput(QStringLiteral("Cannot read %1: %2.").arg(shown, f.errorString()));
+    const QByteArray head = f.read(16);
+    f.close();
+    if (head.isEmpty())
+        return Error::badInput(QStringLiteral("%1 is empty.").arg(shown));
+    // Python's torch.save(..., _use_new_zipfile_serialization=False) pickles a magic number first.
+    static const QByteArray legacyMagic("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 14);
+    if (head.startsWith(legacyMagic))
+        return Error::badInput(QStringLiteral("%1 was saved in PyTorch's legacy format (_use_new_zipfile_serialization=False), which "
+                                              "LibTorch cannot read. Load it in Python and save it again with torch.save(obj, path).")
+                                   .arg(shown));
+    if (!head.startsWith("PK\x03\x04"))
+        return Error::badInput(QStringLiteral("%1 is not a torch.save file (no zip archive inside). Save tensors with "
+                                              "torch.save({\"inputs\": X, \"labels\": y}, path).").arg(shown));
     try {
-        return torch::jit::pickle_load(std::vector<char>(data.constData(), data.constData() + data.size()));
+        // Reading from the file (not from a copy in memory) keeps the peak at the tensors' size.
+        caffe2::serialize::PyTorchStreamReader reader(path.toStdString());
+        if (reader.hasRecord("constants.pkl") || reader.hasRecord("code/__torch__.py"))
+            return Error::badInput(QStringLiteral("%1 is a TorchScript model, not data. Give the model as MODEL and the data with --data.")
+                                       .arg(shown));
+        return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, reader);
     } catch (...) {
         const auto fail = condenseCurrentException();
-        return Error::badInput(QStringLiteral("%1 is not a tensor file that LibTorch can read (%2). Save tensors with "
+        return Error::badInput(QStringLiteral("%1 is not a tensor file that LibTorch can read (%2). It may be cut off or hold Python "
+                                              "objects other than tensors, lists, tuples, dicts, numbers and strings; save tensors with "
                                               "torch.save({\"inputs\": X, \"labels\": y}, path).")
-                                   .arg(paths::pretty(path), fail.summary),
+                                   .arg(shown, fail.summary),
                                fail.full);
     }
 }

@@ -4,6 +4,10 @@
 
 #include "testsupport.h"
 
+#include "core/data/dataset_p.h"
+#include "core/model/dtype.h"
+#include "core/model/tensorutil_p.h"
+
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -164,6 +168,89 @@ CliResult runCli(const QStringList& args, int timeoutMs)
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+namespace {
+at::Tensor toTensor(const TestTensor& t)
+{
+    const std::vector<int64_t> shape(t.shape.begin(), t.shape.end());
+    const std::vector<double> values(t.values.begin(), t.values.end());
+    const auto type = qs::detail::toScalarType(qs::parseDType(t.dtype).value_or(qs::DType::Float32));
+    return at::tensor(values, at::kDouble).reshape(shape).to(type);
+}
+} // namespace
+
+bool writeTensorFile(const QString& path, const QVector<TestTensor>& inputs, const std::optional<TestTensor>& labels,
+                     TensorFileLayout layout, const QStringList& classes)
+{
+    std::vector<c10::IValue> elems;
+    for (const TestTensor& t : inputs)
+        elems.emplace_back(toTensor(t));
+    switch (layout) {
+    case TensorFileLayout::Bare:
+        return writePickle(path, elems.front());
+    case TensorFileLayout::Tuple:
+    case TensorFileLayout::List: {
+        if (labels)
+            elems.emplace_back(toTensor(*labels));
+        if (layout == TensorFileLayout::Tuple)
+            return writePickle(path, c10::ivalue::Tuple::create(elems));
+        c10::List<at::Tensor> list;
+        for (const auto& e : elems)
+            list.push_back(e.toTensor());
+        return writePickle(path, list);
+    }
+    case TensorFileLayout::Dict:
+        break;
+    }
+    c10::impl::GenericDict d(c10::StringType::get(), c10::AnyType::get());
+    d.insert("inputs", elems.size() == 1 ? elems.front() : c10::IValue(c10::ivalue::Tuple::create(elems)));
+    if (labels)
+        d.insert("labels", toTensor(*labels));
+    if (!classes.isEmpty()) {
+        c10::List<std::string> names;
+        for (const QString& c : classes)
+            names.push_back(c.toStdString());
+        d.insert("classes", names);
+    }
+    return writePickle(path, d);
+}
+
+QVector<float> datasetValues(const Dataset& data, qint64 first, qint64 count, int input, QVector<qint64>* shape, QString* error)
+{
+    auto batch = qs::detail::batchOf(data, first, count);
+    if (!batch) {
+        if (error)
+            *error = batch.error().message;
+        return {};
+    }
+    if (input >= int(batch->inputs.size()))
+        return {};
+    const at::Tensor t = batch->inputs[size_t(input)].to(at::kFloat).contiguous();
+    if (shape) {
+        shape->clear();
+        for (int64_t s : t.sizes())
+            *shape << s;
+    }
+    return QVector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+}
+
+bool writeScriptedModule(const QString& path, const QString& source, const QVector<QPair<QString, TestTensor>>& params,
+                         QString* error, const QString& className)
+{
+    try {
+        torch::jit::Module m(("__torch__." + className).toStdString());
+        for (const auto& p : params)
+            m.register_parameter(p.first.toStdString(), toTensor(p.second), false);
+        m.define(source.toStdString());
+        m.eval();
+        m.save(path.toStdString());
+        return true;
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QString::fromUtf8(e.what()).left(2000);
+        return false;
+    }
 }
 
 } // namespace qs::test

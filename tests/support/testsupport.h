@@ -8,6 +8,10 @@
 
 #include <optional>
 
+namespace qs {
+class Dataset;
+}
+
 namespace qs::test {
 
 /// A torch.save'd dict of \a count float tensors (what `torch.save(model.state_dict(), f)` writes).
@@ -44,5 +48,28 @@ struct CliResult
     QString err;
 };
 CliResult runCli(const QStringList& args, int timeoutMs = 600000);
+
+// ---- data and evaluation ----------------------------------------------------------------
+
+/// A tensor for test files: shape, row-major values and dtype ("float32", "int64", "uint8", ...).
+struct TestTensor
+{
+    QVector<qint64> shape;
+    QVector<double> values;
+    QString dtype = QStringLiteral("float32");
+};
+enum class TensorFileLayout { Dict, Tuple, List, Bare };
+/// A torch.save file: Dict {"inputs": inputs[0] (a tuple when several), "labels", "classes"},
+/// Tuple/List (inputs..., labels), or Bare inputs[0].
+bool writeTensorFile(const QString& path, const QVector<TestTensor>& inputs, const std::optional<TestTensor>& labels = std::nullopt,
+                     TensorFileLayout layout = TensorFileLayout::Dict, const QStringList& classes = {});
+/// Samples [first, first + count) of input \a input of \a data, flattened; \a shape gets the
+/// batch's shape. Empty with *error set when the batch cannot be made.
+QVector<float> datasetValues(const Dataset& data, qint64 first, qint64 count, int input = 0, QVector<qint64>* shape = nullptr,
+                             QString* error = nullptr);
+/// Saves a TorchScript module of class `__torch__.<className>` with the given tensor attributes
+/// (registered as parameters) and methods defined by TorchScript \a source.
+bool writeScriptedModule(const QString& path, const QString& source, const QVector<QPair<QString, TestTensor>>& params = {},
+                         QString* error = nullptr, const QString& className = QStringLiteral("Net"));
 
 } // namespace qs::test
