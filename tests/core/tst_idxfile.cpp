@@ -6,41 +6,9 @@
 #include <QtCore/QtEndian>
 #include <QtTest/QtTest>
 
-#include <zlib.h>
-
 #include "tests/support/testsupport.h"
 
 using namespace qs;
-
-namespace {
-QByteArray idx(quint8 type, const QVector<quint32>& dims, const QByteArray& payload)
-{
-    QByteArray b("\0\0", 2);
-    b.append(char(type));
-    b.append(char(dims.size()));
-    for (quint32 d : dims) {
-        char be[4];
-        qToBigEndian(d, be);
-        b.append(be, 4);
-    }
-    return b + payload;
-}
-
-QByteArray gzip(const QByteArray& raw)
-{
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(int(deflateBound(&zs, uLong(raw.size()))) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.constData()));
-    zs.avail_in = uInt(raw.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(int(zs.total_out));
-    deflateEnd(&zs);
-    return out;
-}
-} // namespace
 
 class TestIdxFile : public QObject
 {
@@ -51,8 +19,8 @@ private Q_SLOTS:
         QByteArray pixels;
         for (int i = 0; i < 3 * 2 * 2; ++i)
             pixels.append(char(i));
-        const QByteArray raw = idx(0x08, {3, 2, 2}, pixels);
-        for (const QByteArray& bytes : {raw, gzip(raw)}) {
+        const QByteArray raw = test::idxBytes(0x08, {3, 2, 2}, pixels);
+        for (const QByteArray& bytes : {raw, test::gzipped(raw)}) {
             auto a = parseIdx(bytes, QStringLiteral("x.idx"));
             QVERIFY2(a.ok(), qPrintable(a.ok() ? QString() : a.error().message));
             QCOMPARE(a->shape, (QVector<qint64>{3, 2, 2}));
@@ -73,7 +41,7 @@ private Q_SLOTS:
             qToBigEndian(v, be);
             payload.append(be, 4);
         }
-        auto a = parseIdx(idx(0x0C, {3}, payload), QStringLiteral("i.idx"));
+        auto a = parseIdx(test::idxBytes(0x0C, {3}, payload), QStringLiteral("i.idx"));
         QVERIFY(a.ok());
         const auto* v = reinterpret_cast<const qint32*>(a->data.constData());
         QCOMPARE(v[0], 1);
@@ -86,12 +54,12 @@ private Q_SLOTS:
         QTest::addColumn<QByteArray>("bytes");
         QTest::addColumn<QString>("mentions");
         QTest::newRow("not idx") << QByteArray("hello world") << "not an IDX file";
-        QTest::newRow("bad type") << idx(0x07, {1}, QByteArray(1, 'a')) << "element type 0x07";
+        QTest::newRow("bad type") << test::idxBytes(0x07, {1}, QByteArray(1, 'a')) << "element type 0x07";
         QTest::newRow("cut header") << QByteArray("\0\0\x08\x03\0\0", 6) << "cut off inside its header";
-        QTest::newRow("cut data") << idx(0x08, {10, 28, 28}, QByteArray(100, 'a')) << "promises 10 items";
+        QTest::newRow("cut data") << test::idxBytes(0x08, {10, 28, 28}, QByteArray(100, 'a')) << "promises 10 items";
         QTest::newRow("bad gzip") << QByteArray("\x1f\x8b\x08\0garbagegarbage", 18) << "gzip";
-        QTest::newRow("cut gzip") << gzip(idx(0x08, {100, 28, 28}, QByteArray(78400, 'a'))).left(40) << "cut off";
-        QTest::newRow("zero dim") << idx(0x08, {0}, {}) << "dimension 0 is 0";
+        QTest::newRow("cut gzip") << test::gzipped(test::idxBytes(0x08, {100, 28, 28}, QByteArray(78400, 'a'))).left(40) << "cut off";
+        QTest::newRow("zero dim") << test::idxBytes(0x08, {0}, {}) << "dimension 0 is 0";
     }
     void errors()
     {

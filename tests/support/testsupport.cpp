@@ -15,6 +15,8 @@
 #include <QtCore/QtEndian>
 #include <QtCore/QVector>
 
+#include <zlib.h>
+
 namespace qs::test {
 
 namespace {
@@ -168,6 +170,34 @@ CliResult runCli(const QStringList& args, int timeoutMs)
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+QByteArray idxBytes(quint8 type, const QVector<quint32>& dims, const QByteArray& payload)
+{
+    QByteArray b("\0\0", 2);
+    b.append(char(type));
+    b.append(char(dims.size()));
+    for (quint32 d : dims) {
+        char be[4];
+        qToBigEndian(d, be);
+        b.append(be, 4);
+    }
+    return b + payload;
+}
+
+QByteArray gzipped(const QByteArray& raw)
+{
+    z_stream zs{};
+    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+    QByteArray out(int(deflateBound(&zs, uLong(raw.size()))) + 32, '\0');
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.constData()));
+    zs.avail_in = uInt(raw.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = uInt(out.size());
+    deflate(&zs, Z_FINISH);
+    out.resize(int(zs.total_out));
+    deflateEnd(&zs);
+    return out;
 }
 
 namespace {

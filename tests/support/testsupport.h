@@ -51,6 +51,11 @@ CliResult runCli(const QStringList& args, int timeoutMs = 600000);
 
 // ---- data and evaluation ----------------------------------------------------------------
 
+/// The bytes of an IDX file (big-endian header: two zeros, \a type, dims; then \a payload).
+QByteArray idxBytes(quint8 type, const QVector<quint32>& dims, const QByteArray& payload);
+/// \a raw compressed with gzip (as MNIST's .gz files are).
+QByteArray gzipped(const QByteArray& raw);
+
 /// A tensor for test files: shape, row-major values and dtype ("float32", "int64", "uint8", ...).
 struct TestTensor
 {

@@ -9,8 +9,6 @@
 #include <QtCore/QtEndian>
 #include <QtTest/QtTest>
 
-#include <zlib.h>
-
 #include "tests/support/testsupport.h"
 
 using namespace qs;
@@ -18,34 +16,6 @@ using qs::test::TensorFileLayout;
 using qs::test::TestTensor;
 
 namespace {
-
-QByteArray idxBytes(quint8 type, const QVector<quint32>& dims, const QByteArray& payload)
-{
-    QByteArray b("\0\0", 2);
-    b.append(char(type));
-    b.append(char(dims.size()));
-    for (quint32 d : dims) {
-        char be[4];
-        qToBigEndian(d, be);
-        b.append(be, 4);
-    }
-    return b + payload;
-}
-
-QByteArray gzip(const QByteArray& raw)
-{
-    z_stream zs{};
-    deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
-    QByteArray out(int(deflateBound(&zs, uLong(raw.size()))) + 32, '\0');
-    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(raw.constData()));
-    zs.avail_in = uInt(raw.size());
-    zs.next_out = reinterpret_cast<Bytef*>(out.data());
-    zs.avail_out = uInt(out.size());
-    deflate(&zs, Z_FINISH);
-    out.resize(int(zs.total_out));
-    deflateEnd(&zs);
-    return out;
-}
 
 // n images of h x w where pixel value = (sample * 7 + position) % 256; labels sample % 10.
 void writeIdxPair(const QString& dir, const QString& prefix, int n, int h, int w, bool gz, int labelCount = -1)
@@ -57,11 +27,11 @@ void writeIdxPair(const QString& dir, const QString& prefix, int n, int h, int w
     QByteArray labels;
     for (int i = 0; i < (labelCount < 0 ? n : labelCount); ++i)
         labels.append(char(i % 10));
-    const QByteArray images = idxBytes(0x08, {quint32(n), quint32(h), quint32(w)}, pixels);
-    const QByteArray lab = idxBytes(0x08, {quint32(labelCount < 0 ? n : labelCount)}, labels);
+    const QByteArray images = test::idxBytes(0x08, {quint32(n), quint32(h), quint32(w)}, pixels);
+    const QByteArray lab = test::idxBytes(0x08, {quint32(labelCount < 0 ? n : labelCount)}, labels);
     const QString suffix = gz ? QStringLiteral(".gz") : QString();
-    QVERIFY(test::writeBytes(dir + QLatin1Char('/') + prefix + QLatin1String("-images-idx3-ubyte") + suffix, gz ? gzip(images) : images));
-    QVERIFY(test::writeBytes(dir + QLatin1Char('/') + prefix + QLatin1String("-labels-idx1-ubyte") + suffix, gz ? gzip(lab) : lab));
+    QVERIFY(test::writeBytes(dir + QLatin1Char('/') + prefix + QLatin1String("-images-idx3-ubyte") + suffix, gz ? test::gzipped(images) : images));
+    QVERIFY(test::writeBytes(dir + QLatin1Char('/') + prefix + QLatin1String("-labels-idx1-ubyte") + suffix, gz ? test::gzipped(lab) : lab));
 }
 
 TestTensor ramp(const QVector<qint64>& shape, double scale = 1.0)
