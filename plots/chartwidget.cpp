@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include <QtGui/QContextMenuEvent>
+#include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
 #include <QtWidgets/QLabel>
@@ -17,8 +18,11 @@
 namespace qs::plots {
 
 ChartWidget::ChartWidget(QWidget* parent)
-    : QWidget(parent), m_plot(new QCustomPlot(this)), m_emptyLabel(new QLabel(this))
+    : QWidget(parent), m_plot(new QCustomPlot(this)), m_emptyLabel(new QLabel(this)), m_replotTimer(new QTimer(this))
 {
+    m_replotTimer->setSingleShot(true);
+    m_replotTimer->setInterval(replotIntervalMs());
+    connect(m_replotTimer, &QTimer::timeout, this, &ChartWidget::replotNow);
     auto* layout = new QStackedLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_emptyLabel);
@@ -33,6 +37,12 @@ ChartWidget::ChartWidget(QWidget* parent)
     m_plot->setContextMenuPolicy(Qt::NoContextMenu);
     connect(m_plot, &QCustomPlot::mouseMove, this, &ChartWidget::showToolTip);
     connect(m_plot, &QCustomPlot::mouseDoubleClick, this, [this] { resetZoom(); });
+    // A user who zooms or drags wants to look at that spot: stop following new data there.
+    connect(m_plot, &QCustomPlot::mouseWheel, this, [this] { m_follow = false; });
+    connect(m_plot, &QCustomPlot::mouseMove, this, [this](QMouseEvent* e) {
+        if (e->buttons() & Qt::LeftButton)
+            m_follow = false;
+    });
     setMinimumSize(240, 160);
     applyPalette();
 }
@@ -58,7 +68,24 @@ void ChartWidget::setEmpty(bool empty)
 
 void ChartWidget::resetZoom()
 {
+    m_follow = true;
+    prepareReplot();
     rescale();
+    m_plot->replot();
+}
+
+void ChartWidget::scheduleReplot()
+{
+    if (!m_replotTimer->isActive())
+        m_replotTimer->start();
+}
+
+void ChartWidget::replotNow()
+{
+    m_replotTimer->stop();
+    prepareReplot();
+    if (m_follow)
+        rescale();
     m_plot->replot();
 }
 

@@ -5,6 +5,7 @@
 
 class QCustomPlot;
 class QLabel;
+class QTimer;
 
 namespace qs::plots {
 
@@ -33,6 +34,17 @@ public:
     /// The chart as PNG bytes, for embedding in HTML reports.
     QByteArray toPng(int width, int height, double scale = 2.0);
 
+    /// Redraws at most every replotIntervalMs(): live charts call it on every update, so that a
+    /// stream of samples costs a few redraws a second, never one per chunk.
+    void scheduleReplot();
+    /// Redraws now (and drops a scheduled redraw).
+    void replotNow();
+    static constexpr int replotIntervalMs() { return 200; }
+
+    /// Whether auto-scaling follows new data (switched off by the user's zoom or pan, back on
+    /// with "Reset zoom").
+    bool followsData() const { return m_follow; }
+
 public Q_SLOTS:
     void resetZoom();
 
@@ -46,6 +58,9 @@ protected:
     virtual void applyPalette();
     /// Rescales axes to the data; the default rescales all axes.
     virtual void rescale();
+    /// Called before a (scheduled) redraw: subclasses bring derived data (bins, fronts) up to
+    /// date here, once per redraw instead of once per update.
+    virtual void prepareReplot() {}
 
     void changeEvent(QEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
@@ -57,6 +72,8 @@ private:
     QLabel* m_emptyLabel;
     QString m_title;
     bool m_empty = true;
+    bool m_follow = true;
+    QTimer* m_replotTimer;
 };
 
 } // namespace qs::plots

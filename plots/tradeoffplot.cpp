@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "tradeoffplot.h"
+
+#include "plots/axistickers_p.h"
+#include "plots/chartpalette.h"
+#include "plots/plotitems_p.h"
+
+#include <qcustomplot.h>
+
+#include <cmath>
+
+namespace qs::plots {
+
+TradeoffPlot::TradeoffPlot(QWidget* parent) : ChartWidget(parent)
+{
+    setEmptyText(tr("Needs at least one run with both figures."));
+    auto* title = new QCPTextElement(plot(), QString(), QFont(font().family(), font().pointSize(), QFont::Bold));
+    plot()->plotLayout()->insertRow(0);
+    plot()->plotLayout()->addElement(0, 0, title);
+}
+
+void TradeoffPlot::setAxes(const MetricSpec& x, const MetricSpec& y)
+{
+    m_x = x;
+    m_y = y;
+    const QString title = tr("%1 vs %2").arg(y.title, x.title);
+    setTitle(title);
+    if (auto* t = qobject_cast<QCPTextElement*>(plot()->plotLayout()->element(0, 0)))
+        t->setText(title);
+    auto axisLabel = [](const MetricSpec& m) {
+        const QString u = unitSuffix(m.unit);
+        const QString arrow = m.lowerIsBetter ? tr("lower is better") : tr("higher is better");
+        return u.isEmpty() || m.unit == Unit::Bytes ? tr("%1 (%2)").arg(m.title, arrow) : tr("%1, %2 (%3)").arg(m.title, u, arrow);
+    };
+    auto tickerFor = [](const MetricSpec& m) {
+        return m.unit == Unit::Bytes ? QSharedPointer<QCPAxisTicker>(new BytesTicker) : QSharedPointer<QCPAxisTicker>(new QCPAxisTicker);
+    };
+    plot()->xAxis->setTicker(tickerFor(x));
+    plot()->yAxis->setTicker(tickerFor(y));
+    plot()->xAxis->setLabel(axisLabel(x));
+    plot()->yAxis->setLabel(axisLabel(y));
+    rebuild();
+}
+
+void TradeoffPlot::setPoints(const QVector<TradeoffPoint>& points)
+{
+    m_points.clear();
+    for (const TradeoffPoint& p : points) {
+        if (std::isfinite(p.x) && std::isfinite(p.y))
+            m_points << p;
+    }
+    rebuild();
+}
+
+QVector<int> TradeoffPlot::paretoFront(const QVector<TradeoffPoint>& points, bool xLowerIsBetter, bool yLowerIsBetter)
+{
+    auto better = [](double a, double b, bool lower) { return lower ? a < b : a > b; };
+    auto notWorse = [](double a, double b, bool lower) { return lower ? a <= b : a >= b; };
+    QVector<int> front;
+    for (int i = 0; i < points.size(); ++i) {
+        bool dominated = false;
+        for (int j = 0; j < points.size() && !dominated; ++j) {
+            if (i == j)
+                continue;
+            const TradeoffPoint& a = points[j];
+            const TradeoffPoint& b = points[i];
+            dominated = notWorse(a.x, b.x, xLowerIsBetter) && notWorse(a.y, b.y, yLowerIsBetter)
+                && (better(a.x, b.x, xLowerIsBetter) || better(a.y, b.y, yLowerIsBetter));
+        }
+        if (!dominated)
+            front << i;
+    }
+    std::sort(front.begin(), front.end(), [&](int a, int b) { return points[a].x < points[b].x; });
+    return front;
+}
+
+void TradeoffPlot::rebuild()
+{
+    QCustomPlot* p = plot();
+    p->clearPlottables();
+    p->clearItems();
+    m_front = paretoFront(m_points, m_x.lowerIsBetter, m_y.lowerIsBetter);
+    const QColor text = textColor(palette());
+    if (m_front.size() > 1) {
+        QCPGraph* line = p->addGraph();
+        line->setName(tr("Pareto front"));
+        QVector<double> xs, ys;
+        for (int i : m_front) {
+            xs << m_points[i].x;
+            ys << m_points[i].y;
+        }
+        line->setData(xs, ys, true);
+        line->setPen(QPen(text, 1.2, Qt::DashLine));
+        line->setLineStyle(QCPGraph::lsLine);
+    }
+    int variantColor = 0;
+    for (int i = 0; i < m_points.size(); ++i) {
+        const TradeoffPoint& pt = m_points[i];
+        QCPGraph* g = p->addGraph();
+        g->setName(pt.label);
+        g->setLineStyle(QCPGraph::lsNone);
+        const QColor c = pt.baseline ? baselineColor(palette()) : seriesColor(variantColor++);
+        const bool onFront = m_front.contains(i);
+        g->setScatterStyle(QCPScatterStyle(pt.baseline ? QCPScatterStyle::ssSquare : QCPScatterStyle::ssDisc, QPen(c.darker(120), 1.2),
+                                           pt.noisy ? QBrush(Qt::NoBrush) : QBrush(c), onFront ? 12 : 9));
+        g->setData(QVector<double>{pt.x}, QVector<double>{pt.y});
+        detail::addLabel(p, pt.x, pt.y, pt.label + (pt.noisy ? tr(" (noisy)") : QString()), text, Qt::AlignLeft | Qt::AlignBottom)
+            ->setPadding(QMargins(8, 1, 2, 6));
+    }
+    setEmpty(m_points.isEmpty());
+    rescale();
+    applyPalette();
+}
+
+void TradeoffPlot::rescale()
+{
+    if (m_points.isEmpty())
+        return;
+    double x0 = m_points[0].x, x1 = x0, y0 = m_points[0].y, y1 = y0;
+    for (const TradeoffPoint& p : m_points) {
+        x0 = std::min(x0, p.x);
+        x1 = std::max(x1, p.x);
+        y0 = std::min(y0, p.y);
+        y1 = std::max(y1, p.y);
+    }
+    const double dx = std::max((x1 - x0) * 0.15, std::max(std::abs(x1) * 0.05, 1e-9));
+    const double dy = std::max((y1 - y0) * 0.15, std::max(std::abs(y1) * 0.02, 1e-9));
+    // Extra room on the right for the point labels.
+    plot()->xAxis->setRange(x0 - dx, x1 + dx * 3);
+    plot()->yAxis->setRange(y0 - dy, y1 + dy * 2);
+}
+
+QString TradeoffPlot::toolTipAt(const QPoint& pos) const
+{
+    for (int i = 0; i < m_points.size(); ++i) {
+        const TradeoffPoint& p = m_points[i];
+        const QPointF px(plot()->xAxis->coordToPixel(p.x), plot()->yAxis->coordToPixel(p.y));
+        if (QLineF(px, QPointF(pos)).length() < 10) {
+            return tr("<b>%1</b><br>%2: %3<br>%4: %5%6")
+                .arg(p.label.toHtmlEscaped(), m_x.title, formatValue(p.x, m_x.unit), m_y.title, formatValue(p.y, m_y.unit),
+                     m_front.contains(i) ? tr("<br>on the Pareto front: no variant beats it on both") : QString());
+        }
+    }
+    return {};
+}
+
+void TradeoffPlot::applyPalette()
+{
+    ChartWidget::applyPalette();
+    const QColor text = textColor(palette());
+    for (int i = 0; i < plot()->itemCount(); ++i) {
+        if (auto* t = qobject_cast<QCPItemText*>(plot()->item(i)))
+            t->setColor(text);
+    }
+    if (plot()->graphCount() > 0 && m_front.size() > 1)
+        plot()->graph(0)->setPen(QPen(text, 1.2, Qt::DashLine));
+    plot()->replot();
+}
+
+} // namespace qs::plots
