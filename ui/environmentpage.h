@@ -7,8 +7,11 @@
 
 class QFormLayout;
 class QLabel;
+class QTimer;
 
 namespace qs::ui {
+
+class MessageBanner;
 
 /// \brief The Environment page: the fingerprint every run records, with warnings about what
 /// makes figures unfair or noisy (reference BLAS, QNNPACK on x86, high load).
@@ -18,6 +21,7 @@ class EnvironmentPage : public QWidget
 public:
     explicit EnvironmentPage(QWidget* parent = nullptr);
     const Fingerprint& fingerprint() const { return m_fp; }
+    MessageBanner* warnings() const { return m_warnings; }
 
 public Q_SLOTS:
     void refresh();
@@ -25,7 +29,13 @@ public Q_SLOTS:
 private:
     Fingerprint m_fp;
     QFormLayout* m_form;
-    QLabel* m_warnings;
+    MessageBanner* m_warnings;
+    QLabel* m_refreshed;
+    QTimer* m_loadTimer;
+
+protected:
+    void showEvent(QShowEvent* event) override;
+    void hideEvent(QHideEvent* event) override;
 };
 
 } // namespace qs::ui

@@ -4,15 +4,20 @@
 #include "ui/environmentpage.h"
 #include "ui/errordialog.h"
 #include "ui/modelspage.h"
+#include "ui/preferencesdialog.h"
+#include "ui/shortcutsdialog.h"
 #include "ui/studiocontext.h"
+#include "ui/theme.h"
 
 #include "core/common/paths.h"
 #include "core/common/version.h"
+#include "core/jobs/job.h"
 
 #include <QtCore/QFileInfo>
 #include <QtCore/QMimeData>
 #include <QtCore/QPointer>
 #include <QtCore/QSettings>
+#include <QtGui/QActionGroup>
 #include <QtGui/QCloseEvent>
 #include <QtGui/QDragEnterEvent>
 #include <QtWidgets/QApplication>
@@ -62,6 +67,7 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     m_nav->setMaximumWidth(200);
     m_nav->setMinimumWidth(140);
     m_nav->setFrameShape(QFrame::NoFrame);
+    m_pages->setObjectName(QStringLiteral("pages"));
     auto* splitter = new QSplitter(this);
     splitter->setObjectName(QStringLiteral("mainSplitter"));
     splitter->addWidget(m_nav);
@@ -85,6 +91,7 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     m_jobProgress->setMaximumWidth(220);
     m_jobProgress->setTextVisible(false);
     m_jobCancel->setText(tr("Cancel"));
+    m_jobCancel->setObjectName(QStringLiteral("cancelJobButton"));
     m_jobCancel->setToolTip(tr("Cancel the running job (Esc)"));
     m_jobCancel->setShortcut(Qt::Key_Escape);
     statusBar()->addPermanentWidget(m_jobLabel);
@@ -92,9 +99,15 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     statusBar()->addPermanentWidget(m_jobCancel);
     m_jobProgress->hide();
     m_jobCancel->hide();
+    connect(m_jobCancel, &QToolButton::clicked, this, [this] {
+        // The job shown is the one running; queued ones behind it stay.
+        if (!m_jobs.isEmpty())
+            m_jobs.first()->cancel();
+    });
 
     connect(m_models, &ModelsPage::openRequested, this, &MainWindow::openModelDialog);
     connect(context, &StudioContext::jobStarted, this, &MainWindow::trackJob);
+    connect(context, &StudioContext::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     connect(context, &StudioContext::errorOccurred, this,
             [this](const QString& title, const Error& e) { showError(this, title, e); });
     connect(context, &StudioContext::recentFilesChanged, this, &MainWindow::rebuildRecentMenu);
@@ -106,7 +119,7 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     });
 
     QSettings settings;
-    resize(1280, 800);
+    resize(1400, 900);
     restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("window/state")).toByteArray());
     splitter->restoreState(settings.value(QStringLiteral("window/splitter")).toByteArray());
@@ -117,13 +130,15 @@ MainWindow::~MainWindow() = default;
 int MainWindow::addPage(QWidget* page, const QString& title, const QIcon& icon, const QString& toolTip)
 {
     const int index = m_pages->addWidget(page);
+    page->setAccessibleName(title);
     auto* item = new QListWidgetItem(icon, title, m_nav);
     item->setToolTip(toolTip);
     item->setSizeHint(QSize(0, 34));
     if (index < 9) {
-        QAction* a = m_viewMenu->addAction(icon, title);
+        auto* a = new QAction(icon, title, this);
         a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key(Qt::Key_1 + index)));
         a->setToolTip(toolTip);
+        m_viewMenu->insertAction(m_pagesSeparator, a);
         connect(a, &QAction::triggered, this, [this, page] { showPage(page); });
     }
     return index;
@@ -152,13 +167,32 @@ void MainWindow::createMenus()
     demo->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_D));
     demo->setToolTip(tr("A Fashion-MNIST CNN trained by Quantscope, with test and calibration data"));
     file->addSeparator();
+    QAction* prefs = file->addAction(tr("&Preferences…"), this, &MainWindow::showPreferences);
+    prefs->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+    prefs->setMenuRole(QAction::PreferencesRole);
+    file->addSeparator();
     QAction* quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
     rebuildRecentMenu();
 
+    m_runMenu = menuBar()->addMenu(tr("&Run"));
+
     m_viewMenu = menuBar()->addMenu(tr("&View"));
+    m_pagesSeparator = m_viewMenu->addSeparator();
+    QMenu* theme = m_viewMenu->addMenu(tr("&Colours"));
+    auto* group = new QActionGroup(this);
+    for (auto [t, name] : {std::pair{Theme::System, tr("Follow the &Desktop")}, std::pair{Theme::Light, tr("&Light")},
+                           std::pair{Theme::Dark, tr("Dar&k")}}) {
+        QAction* a = theme->addAction(name, this, [t = t] { applyTheme(t); });
+        a->setCheckable(true);
+        a->setChecked(currentTheme() == t);
+        group->addAction(a);
+    }
 
     QMenu* help = menuBar()->addMenu(tr("&Help"));
+    QAction* keys = help->addAction(tr("&Keyboard Shortcuts"), this, &MainWindow::showShortcuts);
+    keys->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_Slash), QKeySequence::HelpContents});
+    help->addSeparator();
     help->addAction(tr("&About Quantscope"), this, [this] {
         QMessageBox::about(this, tr("About Quantscope"),
                            tr("<h3>Quantscope %1</h3><p>A studio for measuring what quantization does to a neural "
@@ -196,38 +230,71 @@ void MainWindow::openModelDialog()
     showPage(m_models);
 }
 
+void MainWindow::showPreferences()
+{
+    PreferencesDialog dialog(m_context, this);
+    dialog.exec();
+}
+
+void MainWindow::showShortcuts()
+{
+    auto* dialog = new ShortcutsDialog(this, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+}
+
+QString MainWindow::jobText() const
+{
+    return m_jobLabel->text();
+}
+
 void MainWindow::trackJob(Job* job)
 {
+    m_jobs << job;
     QPointer<Job> guard(job);
-    m_jobLabel->setText(job->title());
+    connect(job, &Job::progress, this, [this, guard](int permille, const QString& message, qint64 eta) {
+        if (!guard || m_jobs.value(0) != guard)
+            return;
+        m_jobProgress->setValue(permille);
+        QString text = (message.isEmpty() ? guard->title() : message) + formatEta(eta);
+        if (m_jobs.size() > 1)
+            text += tr(" (+%1 queued)").arg(m_jobs.size() - 1);
+        m_jobLabel->setText(text);
+    });
+    connect(job, &Job::finished, this, [this, job] {
+        m_jobs.removeAll(job);
+        updateJobStatus();
+    });
+    updateJobStatus();
+}
+
+void MainWindow::updateJobStatus()
+{
+    if (m_jobs.isEmpty()) {
+        m_jobLabel->clear();
+        m_jobProgress->hide();
+        m_jobCancel->hide();
+        return;
+    }
+    Job* job = m_jobs.first();
+    QString text = job->title();
+    if (m_jobs.size() > 1)
+        text += tr(" (+%1 queued)").arg(m_jobs.size() - 1);
+    m_jobLabel->setText(text);
     m_jobProgress->setValue(0);
     m_jobProgress->show();
     m_jobCancel->show();
-    disconnect(m_jobCancel, nullptr, nullptr, nullptr);
-    connect(m_jobCancel, &QToolButton::clicked, job, &Job::cancel);
-    connect(job, &Job::progress, this, [this, guard](int permille, const QString& message, qint64 eta) {
-        if (!guard)
-            return;
-        m_jobProgress->setValue(permille);
-        m_jobLabel->setText((message.isEmpty() ? guard->title() : message) + formatEta(eta));
-    });
-    connect(job, &Job::finished, this, [this] {
-        if (!m_context->jobs()->isBusy()) {
-            m_jobLabel->clear();
-            m_jobProgress->hide();
-            m_jobCancel->hide();
-        }
-    });
 }
 
 void MainWindow::closeEvent(QCloseEvent* event)
 {
     if (m_context->jobs()->isBusy()) {
-        // Running work is cancelled, not abandoned: jobs check between batches and record the
-        // cancellation before the window goes away.
+        // Running work is cancelled, not abandoned: jobs stop at their next check and their
+        // last results (a run recorded as cancelled) are delivered before the window goes away.
         statusBar()->showMessage(tr("Cancelling running jobs…"));
         m_context->jobs()->cancelAll();
         m_context->jobs()->waitForDone();
+        QCoreApplication::sendPostedEvents();
     }
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());

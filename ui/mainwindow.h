@@ -18,6 +18,7 @@ namespace qs::ui {
 
 class StudioContext;
 class ModelsPage;
+class BenchmarkPage;
 class EnvironmentPage;
 
 /// \brief The studio's main window: page navigation on the left, pages on the right, menus,
@@ -37,9 +38,13 @@ public:
     ModelsPage* modelsPage() const { return m_models; }
     EnvironmentPage* environmentPage() const { return m_environment; }
     StudioContext* context() const { return m_context; }
+    /// The status bar's job line ("Benchmarking … 0:12 left"), empty when idle.
+    QString jobText() const;
 
 public Q_SLOTS:
     void openModelDialog();
+    void showPreferences();
+    void showShortcuts();
 
 protected:
     void closeEvent(QCloseEvent* event) override;
@@ -50,6 +55,7 @@ private:
     void createMenus();
     void rebuildRecentMenu();
     void trackJob(Job* job);
+    void updateJobStatus();
 
     StudioContext* m_context;
     QListWidget* m_nav;
@@ -58,9 +64,12 @@ private:
     EnvironmentPage* m_environment;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
+    QMenu* m_runMenu = nullptr;
+    QAction* m_pagesSeparator = nullptr;
     QLabel* m_jobLabel;
     QProgressBar* m_jobProgress;
     QToolButton* m_jobCancel;
+    QList<Job*> m_jobs;
 };
 
 } // namespace qs::ui

@@ -3,6 +3,7 @@
 
 #include "ui/mainwindow.h"
 #include "ui/studiocontext.h"
+#include "ui/theme.h"
 
 #include "core/common/torchwarnings.h"
 #include "core/common/version.h"
@@ -47,7 +48,13 @@ int runStudio(int argc, char** argv)
     parser.addOption({QStringLiteral("demo"), QStringLiteral("Open the built-in demo workspace (prepared on first use).")});
     parser.addOption({QStringLiteral("input"), QStringLiteral("Input shape for MODEL, e.g. 1x3x224x224 (repeatable)."),
                       QStringLiteral("SHAPE[:dtype]")});
+    parser.addOption({QStringLiteral("theme"), QStringLiteral("Colours: system, light or dark (remembered)."), QStringLiteral("THEME")});
     parser.process(app);
+
+    if (parser.isSet(QStringLiteral("theme")))
+        applyTheme(parseTheme(parser.value(QStringLiteral("theme"))));
+    else if (currentTheme() != Theme::System)
+        applyTheme(currentTheme());
 
     InputSpec inputs;
     if (parser.isSet(QStringLiteral("input"))) {

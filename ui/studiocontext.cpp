@@ -19,6 +19,9 @@ StudioContext::StudioContext(QObject* parent) : QObject(parent)
     qRegisterMetaType<qs::Error>();
     qRegisterMetaType<qs::OpenedModel>();
     qRegisterMetaType<qs::DemoWorkspace>();
+    qRegisterMetaType<qs::RunConfig>();
+    qRegisterMetaType<qs::RunResult>();
+    qRegisterMetaType<qs::RunUpdate>();
 }
 
 StudioContext::~StudioContext()
@@ -39,6 +42,9 @@ void StudioContext::openModel(const QString& path, const InputSpec& inputs)
 {
     auto* job = new OpenModelJob(path, inputs);
     connect(job, &OpenModelJob::opened, this, [this, path](const OpenedModel& opened) {
+        // Another model: exclusions named its layers, not this one's.
+        if (!hasModel() || opened.info.path != m_model.info.path)
+            setExcludedLayers({});
         m_model = opened;
         addRecentFile(QFileInfo(path).absoluteFilePath());
         Q_EMIT modelChanged();
@@ -72,6 +78,55 @@ void StudioContext::openDemo()
     });
     connect(job, &Job::failed, this, [this](const Error& e) { Q_EMIT errorOccurred(tr("Cannot prepare the demo workspace"), e); });
     run(job);
+}
+
+void StudioContext::setExcludedLayers(const QStringList& patterns)
+{
+    QStringList unique;
+    for (const QString& p : patterns) {
+        if (!p.trimmed().isEmpty() && !unique.contains(p.trimmed()))
+            unique << p.trimmed();
+    }
+    if (unique == m_excluded)
+        return;
+    m_excluded = unique;
+    Q_EMIT excludedLayersChanged(m_excluded);
+}
+
+void StudioContext::addRun(const RunResult& run)
+{
+    m_runs << run;
+    Q_EMIT runAdded(run);
+}
+
+QString StudioContext::databasePath()
+{
+    const QString p = QSettings().value(QStringLiteral("store/path")).toString();
+    return p.isEmpty() ? paths::defaultDatabase() : p;
+}
+
+void StudioContext::setDatabasePath(const QString& path)
+{
+    if (path == databasePath())
+        return;
+    QSettings().setValue(QStringLiteral("store/path"), path == paths::defaultDatabase() ? QString() : path);
+    Q_EMIT databasePathChanged(databasePath());
+}
+
+QString StudioContext::defaultVariantsDir()
+{
+    return paths::dataDir() + QStringLiteral("/variants");
+}
+
+QString StudioContext::variantsDir()
+{
+    const QString d = QSettings().value(QStringLiteral("quantize/variantsDir")).toString();
+    return d.isEmpty() ? defaultVariantsDir() : d;
+}
+
+void StudioContext::setVariantsDir(const QString& dir)
+{
+    QSettings().setValue(QStringLiteral("quantize/variantsDir"), dir == defaultVariantsDir() ? QString() : dir);
 }
 
 QStringList StudioContext::recentFiles() const

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/bench/runresult.h"
 #include "core/common/error.h"
 #include "core/demo/demoworkspace.h"
 #include "core/jobs/jobrunner.h"
@@ -40,12 +41,35 @@ public:
     /// Starts \a job on \a lane and announces it (status bar); deletes it when finished.
     void run(Job* job, JobRunner::Lane lane = JobRunner::Lane::General);
 
+    /// Layers (or --exclude patterns) quantization keeps in FP32, picked on the Models page.
+    QStringList excludedLayers() const { return m_excluded; }
+    void setExcludedLayers(const QStringList& patterns);
+
+    /// Benchmark Runs finished in this session (complete, failed or cancelled), oldest first.
+    const QVector<RunResult>& runs() const { return m_runs; }
+    void addRun(const RunResult& run);
+
+    /// A short message for the status bar.
+    void showStatus(const QString& message) { Q_EMIT statusMessage(message); }
+
+    /// The run database the studio records into (Preferences; default paths::defaultDatabase()).
+    static QString databasePath();
+    void setDatabasePath(const QString& path);
+    /// Where quantized variants are written (Preferences; default dataDir()/variants).
+    static QString variantsDir();
+    static QString defaultVariantsDir();
+    static void setVariantsDir(const QString& dir);
+
 Q_SIGNALS:
     void modelChanged();
     void recentFilesChanged();
     void jobStarted(qs::Job* job);
     void errorOccurred(const QString& title, const qs::Error& error);
     void demoReady(const qs::DemoWorkspace& workspace);
+    void excludedLayersChanged(const QStringList& patterns);
+    void runAdded(const qs::RunResult& run);
+    void databasePathChanged(const QString& path);
+    void statusMessage(const QString& message);
 
 private:
     void addRecentFile(const QString& path);
@@ -53,6 +77,8 @@ private:
     JobRunner m_jobs;
     OpenedModel m_model;
     std::optional<DemoWorkspace> m_demo;
+    QStringList m_excluded;
+    QVector<RunResult> m_runs;
 };
 
 } // namespace qs::ui

@@ -2,6 +2,7 @@
 // The studio's first smoke test: the real main window, offscreen, opens the demo model and
 // shows its layer table.
 #include "ui/environmentpage.h"
+#include "ui/inputspeceditor.h"
 #include "ui/mainwindow.h"
 #include "ui/modelspage.h"
 #include "ui/studiocontext.h"
@@ -13,6 +14,7 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QListWidget>
@@ -71,10 +73,13 @@ private Q_SLOTS:
         filter->clear();
 
         // A wrong input spec shows the model's own complaint, naming the layer.
-        auto* inputs = page->findChild<QLineEdit*>(QStringLiteral("inputSpecEdit"));
-        QCOMPARE(inputs->text(), QStringLiteral("1x1x28x28:float32"));
-        inputs->setText(QStringLiteral("1x3x28x28"));
-        QTest::keyClick(inputs, Qt::Key_Return);
+        InputSpecEditor* editor = page->inputEditor();
+        QCOMPARE(editor->inputCount(), 1);
+        auto* shape = editor->findChild<QLineEdit*>(QStringLiteral("inputShape0"));
+        QCOMPARE(shape->text(), QStringLiteral("1x1x28x28"));
+        QCOMPARE(editor->findChild<QComboBox*>(QStringLiteral("inputDtype0"))->currentText(), QStringLiteral("float32"));
+        shape->setText(QStringLiteral("1x3x28x28"));
+        QTest::keyClick(shape, Qt::Key_Return);
         QVERIFY(changed.wait(30000));
         auto* problem = page->findChild<QLabel*>(QStringLiteral("inputProblem"));
         QVERIFY2(problem->text().contains(QStringLiteral("conv1")), qPrintable(problem->text()));
