@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Drives the real studio window on the demo workspace and saves one screenshot per page
+// (scripts/screenshots.sh runs it under Xvfb). Screenshots are for looking at, not asserting.
+#include "ui/mainwindow.h"
+#include "ui/studiocontext.h"
+#include "ui/theme.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QEventLoop>
+#include <QtCore/QTimer>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QListWidget>
+#include <QtWidgets/QStackedWidget>
+
+#include <cstdio>
+#include <functional>
+
+using namespace qs;
+using namespace qs::ui;
+
+namespace {
+// Runs the event loop until \a done or \a timeoutMs.
+bool waitFor(const std::function<bool()>& done, int timeoutMs)
+{
+    QElapsedTimer t;
+    t.start();
+    while (!done()) {
+        if (t.elapsed() > timeoutMs)
+            return false;
+        QEventLoop loop;
+        QTimer::singleShot(50, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
+    return true;
+}
+
+void settle(int ms)
+{
+    waitFor([] { return false; }, ms);
+}
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("quantscope-screenshots"));
+    QApplication::setOrganizationName(QStringLiteral("quantscope-screenshots"));
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    parser.addOption({QStringLiteral("out"), QStringLiteral("Folder for the PNG files."), QStringLiteral("DIR"), QStringLiteral(".")});
+    parser.addOption({QStringLiteral("theme"), QStringLiteral("light or dark."), QStringLiteral("THEME"), QStringLiteral("light")});
+    parser.addOption({QStringLiteral("suffix"), QStringLiteral("Appended to file names (e.g. -dark)."), QStringLiteral("TEXT")});
+    parser.process(app);
+    applyTheme(parseTheme(parser.value(QStringLiteral("theme"))));
+    const QDir out(parser.value(QStringLiteral("out")));
+    QDir().mkpath(out.path());
+    const QString suffix = parser.value(QStringLiteral("suffix"));
+
+    StudioContext context;
+    MainWindow window(&context);
+    window.resize(1500, 940);
+    window.show();
+    context.openDemo();
+    if (!waitFor([&] { return context.hasModel(); }, 180000)) {
+        std::fprintf(stderr, "screenshots: the demo model did not open\n");
+        return 1;
+    }
+    settle(500);
+
+    auto* pages = window.findChild<QStackedWidget*>(QStringLiteral("pages"));
+    for (int i = 0; i < pages->count(); ++i) {
+        QWidget* page = pages->widget(i);
+        window.showPage(page);
+        settle(400);
+        const QString name = page->accessibleName().toLower().replace(QLatin1Char(' '), QLatin1Char('-'));
+        const QString path = out.filePath(name + suffix + QStringLiteral(".png"));
+        if (!window.grab().save(path))
+            std::fprintf(stderr, "screenshots: cannot write %s\n", qPrintable(path));
+        else
+            std::printf("%s\n", qPrintable(path));
+    }
+    return 0;
+}
