@@ -16,6 +16,16 @@ if(QS_SANITIZE)
     add_link_options(-fsanitize=address,undefined)
 endif()
 
+if(QS_FUZZ)
+    if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+        message(FATAL_ERROR "QS_FUZZ needs clang's libFuzzer: configure with -DCMAKE_CXX_COMPILER=clang++")
+    endif()
+    # Everything is instrumented for coverage and checked by ASan/UBSan; the fuzz programs link
+    # libFuzzer's main (tests/fuzz/CMakeLists.txt).
+    add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=address,undefined)
+endif()
+
 # Warnings for our own code only (qs_warnings is applied per target).
 add_library(qs_warnings INTERFACE)
 target_compile_options(qs_warnings INTERFACE -Wall -Wextra -Wno-unused-parameter)

@@ -1,0 +1,16 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QMap>
+#include <QtCore/QString>
+
+namespace qs::fuzz {
+
+/// Seed inputs of a target, by file name, made by the project itself (small models from
+/// modelfactory, the bad files the loader must explain, sidecars, IDX arrays).
+QMap<QString, QByteArray> seeds(const QString& target);
+/// Writes every target's seeds to \a dir/<target>/; returns the number of files written.
+int writeSeeds(const QString& dir);
+
+} // namespace qs::fuzz
