@@ -155,6 +155,20 @@ std::optional<QString> runPython(const QString& code, const QStringList& args, Q
     return QString::fromUtf8(p.readAllStandardOutput());
 }
 
+bool writeScriptModule(const QString& path, const QString& source, const QString& className)
+{
+    try {
+        torch::jit::Module m(c10::QualifiedName("__torch__." + className.toStdString()));
+        m.register_attribute("training", c10::BoolType::get(), false);
+        m.define(source.toStdString());
+        m.save(path.toStdString());
+        return true;
+    } catch (const std::exception& e) {
+        qWarning("writeScriptModule: %s", e.what());
+        return false;
+    }
+}
+
 CliResult runCli(const QStringList& args, int timeoutMs)
 {
     CliResult r;

@@ -40,6 +40,11 @@ bool pythonTorchAvailable();
 std::optional<QString> runPython(const QString& code, const QStringList& args = {}, QString* error = nullptr,
                                  int timeoutMs = 300000);
 
+/// A TorchScript module `__torch__.<className>` whose methods are \a source (TorchScript code,
+/// e.g. "def forward(self, x: Tensor) -> Tensor:\n    return x / 0.0\n"), saved to \a path.
+/// For models that misbehave on purpose: NaN outputs, forwards that throw, slow forwards.
+bool writeScriptModule(const QString& path, const QString& source, const QString& className = QStringLiteral("Custom"));
+
 /// Runs quantscope-cli ($QS_CLI) with \a args; fills stdout, stderr and the exit code.
 struct CliResult
 {
