@@ -11,6 +11,7 @@
 #include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QProcess>
 #include <QtCore/QtEndian>
 #include <QtCore/QVector>
@@ -167,6 +168,13 @@ bool writeScriptModule(const QString& path, const QString& source, const QString
         qWarning("writeScriptModule: %s", e.what());
         return false;
     }
+}
+
+QJsonObject jsonObject(const QString& text)
+{
+    QJsonParseError e;
+    const QJsonDocument d = QJsonDocument::fromJson(text.toUtf8(), &e);
+    return e.error == QJsonParseError::NoError ? d.object() : QJsonObject();
 }
 
 CliResult runCli(const QStringList& args, int timeoutMs)

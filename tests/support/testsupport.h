@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QJsonObject>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 #include <QtCore/QVector>
@@ -44,6 +45,9 @@ std::optional<QString> runPython(const QString& code, const QStringList& args = 
 /// e.g. "def forward(self, x: Tensor) -> Tensor:\n    return x / 0.0\n"), saved to \a path.
 /// For models that misbehave on purpose: NaN outputs, forwards that throw, slow forwards.
 bool writeScriptModule(const QString& path, const QString& source, const QString& className = QStringLiteral("Custom"));
+
+/// The JSON object in \a text (empty when it is not one).
+QJsonObject jsonObject(const QString& text);
 
 /// Runs quantscope-cli ($QS_CLI) with \a args; fills stdout, stderr and the exit code.
 struct CliResult
