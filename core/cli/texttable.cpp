@@ -27,7 +27,11 @@ QString TextTable::render() const
             const QString cell = cells.value(c);
             out << (m_right[c] ? cell.rightJustified(width[c]) : cell.leftJustified(width[c]));
         }
-        return out.join(QLatin1String("  ")).trimmed() + QLatin1Char('\n');
+        // Trailing padding only: a right-aligned first column keeps its leading spaces.
+        QString text = out.join(QLatin1String("  "));
+        while (text.endsWith(QLatin1Char(' ')))
+            text.chop(1);
+        return text + QLatin1Char('\n');
     };
     QString text = line(m_header);
     QStringList rule;
