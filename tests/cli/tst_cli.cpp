@@ -10,14 +10,7 @@
 
 using qs::test::runCli;
 
-namespace {
-QJsonObject parseJson(const QString& text)
-{
-    QJsonParseError e;
-    const QJsonDocument d = QJsonDocument::fromJson(text.toUtf8(), &e);
-    return e.error == QJsonParseError::NoError ? d.object() : QJsonObject();
-}
-} // namespace
+using qs::test::parseJsonObject;
 
 class TestCli : public QObject
 {
@@ -69,7 +62,7 @@ private Q_SLOTS:
     {
         auto r = runCli({QStringLiteral("env"), QStringLiteral("--json"), QStringLiteral("--threads"), QStringLiteral("1")});
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = parseJsonObject(r.out);
         for (const char* key : {"cpu", "cores", "isa", "os", "libtorch", "engines", "blas", "threads", "loadavg"})
             QVERIFY2(o.contains(QLatin1String(key)), key);
         QVERIFY(o.value(QLatin1String("engines")).toArray().contains(QStringLiteral("onednn")));
@@ -87,7 +80,7 @@ private Q_SLOTS:
     {
         auto r = runCli({QStringLiteral("inspect"), m_demoModel, QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = parseJsonObject(r.out);
         QCOMPARE(o.value(QLatin1String("params")).toInteger(), 207018);
         QCOMPARE(o.value(QLatin1String("quantized")).toBool(), false);
         QCOMPARE(o.value(QLatin1String("layers")).toArray().size(), 12);
@@ -106,7 +99,7 @@ private Q_SLOTS:
         auto r = runCli({QStringLiteral("inspect"), m_demoModel, QStringLiteral("--input"), QStringLiteral("1x3x28x28"), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains(QStringLiteral("in layer 'conv1'")), qPrintable(r.err));
-        const QJsonObject e = parseJson(r.out).value(QLatin1String("error")).toObject();
+        const QJsonObject e = parseJsonObject(r.out).value(QLatin1String("error")).toObject();
         QCOMPARE(e.value(QLatin1String("kind")).toString(), QStringLiteral("bad_input"));
         QCOMPARE(e.value(QLatin1String("exit_code")).toInt(), 3);
         QVERIFY(e.value(QLatin1String("details")).toString().contains(QStringLiteral("Traceback")));
@@ -141,7 +134,7 @@ private Q_SLOTS:
     {
         auto r = runCli({QStringLiteral("demo"), QStringLiteral("--json"), QStringLiteral("--dir"), qs::test::demoDir()});
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = parseJsonObject(r.out);
         QCOMPARE(o.value(QLatin1String("cached")).toBool(), true);
         QVERIFY(o.value(QLatin1String("test_accuracy")).toDouble() > 0.86);
         QCOMPARE(o.value(QLatin1String("model")).toString(), m_demoModel);

@@ -12,14 +12,7 @@
 using qs::test::runCli;
 using qs::test::TestTensor;
 
-namespace {
-QJsonObject parseJson(const QString& text)
-{
-    QJsonParseError e;
-    const QJsonDocument d = QJsonDocument::fromJson(text.toUtf8(), &e);
-    return e.error == QJsonParseError::NoError ? d.object() : QJsonObject();
-}
-} // namespace
+using qs::test::parseJsonObject;
 
 class TestCliEval : public QObject
 {
@@ -42,7 +35,7 @@ private Q_SLOTS:
     {
         auto r = runCli({"eval", m_model, "--data", m_test, "--samples", "1000", "--reference", m_model, "--json", "-q"});
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = parseJsonObject(r.out);
         QVERIFY2(!o.isEmpty(), qPrintable(r.out + r.err));
         QCOMPARE(o.value("model").toString(), m_model);
         QCOMPARE(o.value("samples").toInt(), 1000);
@@ -72,7 +65,7 @@ private Q_SLOTS:
         // Random inputs from the sidecar: fidelity only, no labels.
         r = runCli({"eval", m_model, "--data", "random", "--samples", "20", "--reference", m_model, "--json", "-q"});
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = parseJsonObject(r.out);
         QCOMPARE(o.value("samples").toInt(), 20);
         QVERIFY(!o.contains("accuracy"));
         QVERIFY(o.contains("fidelity"));
@@ -87,7 +80,7 @@ private Q_SLOTS:
         QVERIFY2(q.exitCode == 0, qPrintable(q.err));
         auto r = runCli({"eval", variant, "--data", m_test, "--reference", m_model, "--json", "-q"});
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = parseJsonObject(r.out);
         const double drop = o.value("top1_drop_points").toDouble(99);
         qInfo("static-int8 top-1 %.2f%% vs FP32 %.2f%%: drop %.2f points", 100 * o["accuracy"]["top1"].toDouble(),
               100 * o["reference_accuracy"]["top1"].toDouble(), drop);
@@ -157,7 +150,7 @@ private Q_SLOTS:
         QVERIFY2(!r.err.contains("internal", Qt::CaseInsensitive), qPrintable(r.err));
         // With --json the error is on stdout too.
         r = runCli(args + extra + QStringList{"-q", "--json"});
-        QCOMPARE(parseJson(r.out).value("error").toObject().value("exit_code").toInt(), exitCode);
+        QCOMPARE(parseJsonObject(r.out).value("error").toObject().value("exit_code").toInt(), exitCode);
     }
 };
 

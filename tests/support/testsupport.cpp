@@ -194,6 +194,13 @@ CliResult runCli(const QStringList& args, int timeoutMs)
     return r;
 }
 
+QJsonObject parseJsonObject(const QString& text)
+{
+    QJsonParseError e;
+    const QJsonDocument d = QJsonDocument::fromJson(text.toUtf8(), &e);
+    return e.error == QJsonParseError::NoError ? d.object() : QJsonObject();
+}
+
 QByteArray idxBytes(quint8 type, const QVector<quint32>& dims, const QByteArray& payload)
 {
     QByteArray b("\0\0", 2);

@@ -57,6 +57,8 @@ struct CliResult
     QString err;
 };
 CliResult runCli(const QStringList& args, int timeoutMs = 600000);
+/// The JSON object in \a text (a command's --json output), or an empty object.
+QJsonObject parseJsonObject(const QString& text);
 
 // ---- data and evaluation ----------------------------------------------------------------
 
