@@ -106,8 +106,8 @@ void LatencyHistogramPlot::prepareReplot()
         label->position->setCoords(x, 0);
         label->setText(name.arg(formatValue(x, Unit::Milliseconds)));
     }
-    m_note->setText(m_overflow > 0 ? tr("%n sample(s) beyond %1 not shown", nullptr, m_overflow).arg(formatValue(hi, Unit::Milliseconds))
-                                   : tr("%n sample(s)", nullptr, int(sorted.size())));
+    m_note->setText(m_overflow > 0 ? tr("%1 beyond %2 not shown").arg(countText(m_overflow, tr("sample"), tr("samples")), formatValue(hi, Unit::Milliseconds))
+                                   : countText(sorted.size(), tr("sample"), tr("samples")));
 }
 
 void LatencyHistogramPlot::rescale()
@@ -127,8 +127,8 @@ QString LatencyHistogramPlot::toolTipAt(const QPoint& pos) const
     const double x = plot()->xAxis->pixelToCoord(pos.x());
     for (const Bin& b : m_bins) {
         if (x >= b.lo && x < b.hi)
-            return tr("%1 – %2<br><b>%n forward(s)</b>", nullptr, b.count)
-                .arg(formatValue(b.lo, Unit::Milliseconds), formatValue(b.hi, Unit::Milliseconds));
+            return tr("%1 – %2<br><b>%3</b>")
+                .arg(formatValue(b.lo, Unit::Milliseconds), formatValue(b.hi, Unit::Milliseconds), countText(b.count, tr("forward"), tr("forwards")));
     }
     return {};
 }

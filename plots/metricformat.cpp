@@ -56,6 +56,11 @@ QString unitSuffix(Unit unit)
     return {};
 }
 
+QString countText(qint64 n, const QString& one, const QString& many)
+{
+    return QStringLiteral("%1 %2").arg(QLocale().toString(n), n == 1 ? one : many);
+}
+
 double ratio(double value, double baseline)
 {
     if (!std::isfinite(value) || !std::isfinite(baseline) || baseline == 0)

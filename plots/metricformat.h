@@ -28,6 +28,8 @@ QString unitSuffix(Unit unit);
 /// The comparison of \a value with \a baseline as a label: "2.10× faster", "1.35× larger",
 /// "same", "+0.4 pt", "−1.2 pt"; empty when either is not a finite number or the baseline is 0.
 QString formatComparison(double value, double baseline, const MetricSpec& spec);
+/// "1 sample", "2,000 samples": English plurals without a translation file.
+QString countText(qint64 n, const QString& one, const QString& many);
 /// value / baseline, or NaN.
 double ratio(double value, double baseline);
 

@@ -123,7 +123,7 @@ void BenchmarkLiveView::addUpdate(const RunUpdate& u)
     m_elapsedMs = u.elapsedMs;
     QString phase = phaseTitle(u.phase);
     if (u.phase == Phase::Steady)
-        phase += tr(": %n forward(s)", nullptr, u.steadyIterations);
+        phase += QStringLiteral(": ") + plots::countText(u.steadyIterations, tr("forward"), tr("forwards"));
     m_phase->setText(tr("%1 · %2 s elapsed").arg(phase, QLocale().toString(u.elapsedMs / 1000.0, 'f', 1)));
     m_dirty = true;
 }

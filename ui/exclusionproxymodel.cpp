@@ -9,39 +9,43 @@ namespace qs::ui {
 
 ExclusionProxyModel::ExclusionProxyModel(QObject* parent) : QIdentityProxyModel(parent) {}
 
+void ExclusionProxyModel::setSourceModel(QAbstractItemModel* source)
+{
+    if (sourceModel())
+        disconnect(sourceModel(), nullptr, this, nullptr);
+    QIdentityProxyModel::setSourceModel(source);
+    m_typesValid = false;
+    if (source) {
+        connect(source, &QAbstractItemModel::modelReset, this, [this] { m_typesValid = false; });
+        connect(source, &QAbstractItemModel::layoutChanged, this, [this] { m_typesValid = false; });
+        connect(source, &QAbstractItemModel::rowsInserted, this, [this] { m_typesValid = false; });
+        connect(source, &QAbstractItemModel::rowsRemoved, this, [this] { m_typesValid = false; });
+    }
+}
+
 void ExclusionProxyModel::setPatterns(const QStringList& patterns)
 {
     if (patterns == m_patterns)
         return;
     m_patterns = patterns;
-    m_res.clear();
-    for (const QString& p : patterns)
-        m_res << QRegularExpression(QRegularExpression::wildcardToRegularExpression(p, QRegularExpression::UnanchoredWildcardConversion),
-                                    QRegularExpression::NoPatternOption);
-    // Anchor: a glob matches the whole name, as the quantizer's patterns do.
-    for (QRegularExpression& re : m_res)
-        re.setPattern(QStringLiteral("\\A(?:%1)\\z").arg(re.pattern()));
+    m_set = LayerPatternSet(patterns);
     if (rowCount() > 0)
         Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, columnCount() - 1), {Qt::DisplayRole, Qt::FontRole, Qt::ToolTipRole});
 }
 
 QString ExclusionProxyModel::matchingPattern(const QString& name, const QString& type) const
 {
-    for (int i = 0; i < m_res.size(); ++i) {
-        if (m_res[i].match(type).hasMatch())
-            return m_patterns[i];
-        // The layer itself or one of the modules holding it ("features" covers "features.0").
-        QString n = name;
-        while (!n.isEmpty()) {
-            if (m_res[i].match(n).hasMatch())
-                return m_patterns[i];
-            const int dot = n.lastIndexOf(QLatin1Char('.'));
-            n = dot < 0 ? QString() : n.left(dot);
-        }
+    if (m_patterns.isEmpty())
+        return {};
+    if (!m_typesValid && sourceModel()) {
+        m_types.clear();
+        for (int r = 0; r < sourceModel()->rowCount(); ++r)
+            m_types.insert(sourceModel()->index(r, LayerTableModel::NameColumn).data(LayerTableModel::NameRole).toString(),
+                           sourceModel()->index(r, LayerTableModel::TypeColumn).data().toString());
+        m_typesValid = true;
     }
-    return {};
+    return m_set.match(name, type, [this](const QString& parent) { return m_types.value(parent); });
 }
-
 
 QVariant ExclusionProxyModel::data(const QModelIndex& index, int role) const
 {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/quant/layerpattern.h"
+
+#include <QtCore/QHash>
 #include <QtCore/QIdentityProxyModel>
-#include <QtCore/QRegularExpression>
 #include <QtCore/QStringList>
 
 namespace qs::ui {
@@ -10,8 +12,9 @@ namespace qs::ui {
 /// \brief Marks the layers that quantization will keep in FP32 in a LayerTableModel: their
 /// names in italics and "kept in FP32" in the schemes column.
 ///
-/// Patterns are the quantizer's --exclude patterns: globs matched against a layer's qualified
-/// name or its short type; a layer inside an excluded module is excluded too.
+/// Patterns are the quantizer's --exclude patterns, matched by the quantizer's own LayerPatternSet:
+/// globs over a layer's qualified name or its short type; a layer inside an excluded module is
+/// excluded too.
 class ExclusionProxyModel : public QIdentityProxyModel
 {
     Q_OBJECT
@@ -24,10 +27,13 @@ public:
     QString matchingPattern(const QString& name, const QString& type) const;
 
     QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    void setSourceModel(QAbstractItemModel* source) override;
 
 private:
     QStringList m_patterns;
-    QVector<QRegularExpression> m_res;
+    LayerPatternSet m_set{QStringList{}};
+    mutable QHash<QString, QString> m_types; ///< layer name -> short type, for parents' types
+    mutable bool m_typesValid = false;
 };
 
 } // namespace qs::ui

@@ -5,6 +5,7 @@
 #include "ui/errordialog.h"
 #include "ui/modelspage.h"
 #include "ui/preferencesdialog.h"
+#include "ui/quantizepage.h"
 #include "ui/shortcutsdialog.h"
 #include "ui/studiocontext.h"
 #include "ui/theme.h"
@@ -52,6 +53,7 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     , m_nav(new QListWidget(this))
     , m_pages(new QStackedWidget(this))
     , m_models(new ModelsPage(context, this))
+    , m_quantize(new QuantizePage(context, this))
     , m_environment(new EnvironmentPage(this))
     , m_jobLabel(new QLabel(this))
     , m_jobProgress(new QProgressBar(this))
@@ -82,6 +84,8 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     createMenus();
     addPage(m_models, tr("Models"), style()->standardIcon(QStyle::SP_DirOpenIcon),
             tr("Open and inspect models: layers, parameters, input shapes"));
+    addPage(m_quantize, tr("Quantize"), style()->standardIcon(QStyle::SP_ArrowDown),
+            tr("Make variants with several schemes at once; see what each quantized and what stayed FP32"));
     addPage(m_environment, tr("Environment"), style()->standardIcon(QStyle::SP_ComputerIcon),
             tr("The machine, LibTorch, BLAS and threads every run records"));
     m_nav->setCurrentRow(0);
@@ -106,6 +110,7 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     });
 
     connect(m_models, &ModelsPage::openRequested, this, &MainWindow::openModelDialog);
+    connect(m_models, &ModelsPage::quantizeRequested, this, [this] { showPage(m_quantize); });
     connect(context, &StudioContext::jobStarted, this, &MainWindow::trackJob);
     connect(context, &StudioContext::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     connect(context, &StudioContext::errorOccurred, this,
@@ -176,6 +181,12 @@ void MainWindow::createMenus()
     rebuildRecentMenu();
 
     m_runMenu = menuBar()->addMenu(tr("&Run"));
+    QAction* quantize = m_runMenu->addAction(style()->standardIcon(QStyle::SP_ArrowDown), tr("&Quantize"), this, [this] {
+        showPage(m_quantize);
+        m_quantize->start();
+    });
+    quantize->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
+    quantize->setToolTip(tr("Quantize the open model with the checked schemes"));
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_pagesSeparator = m_viewMenu->addSeparator();

@@ -18,6 +18,7 @@ namespace qs::ui {
 
 class StudioContext;
 class ModelsPage;
+class QuantizePage;
 class BenchmarkPage;
 class EnvironmentPage;
 
@@ -36,6 +37,7 @@ public:
     QWidget* currentPage() const;
 
     ModelsPage* modelsPage() const { return m_models; }
+    QuantizePage* quantizePage() const { return m_quantize; }
     EnvironmentPage* environmentPage() const { return m_environment; }
     StudioContext* context() const { return m_context; }
     /// The status bar's job line ("Benchmarking … 0:12 left"), empty when idle.
@@ -61,6 +63,7 @@ private:
     QListWidget* m_nav;
     QStackedWidget* m_pages;
     ModelsPage* m_models;
+    QuantizePage* m_quantize;
     EnvironmentPage* m_environment;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;

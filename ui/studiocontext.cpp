@@ -22,6 +22,7 @@ StudioContext::StudioContext(QObject* parent) : QObject(parent)
     qRegisterMetaType<qs::RunConfig>();
     qRegisterMetaType<qs::RunResult>();
     qRegisterMetaType<qs::RunUpdate>();
+    qRegisterMetaType<qs::Variant>();
 }
 
 StudioContext::~StudioContext()
@@ -91,6 +92,19 @@ void StudioContext::setExcludedLayers(const QStringList& patterns)
         return;
     m_excluded = unique;
     Q_EMIT excludedLayersChanged(m_excluded);
+}
+
+void StudioContext::addVariant(const Variant& variant)
+{
+    // Quantizing the same scheme again writes the same artifact: the new variant replaces it.
+    for (int i = 0; i < m_variants.size(); ++i) {
+        if (!variant.artifactPath.isEmpty() && m_variants[i].artifactPath == variant.artifactPath) {
+            m_variants.remove(i);
+            break;
+        }
+    }
+    m_variants << variant;
+    Q_EMIT variantAdded(variant);
 }
 
 void StudioContext::addRun(const RunResult& run)

@@ -6,6 +6,7 @@
 #include "core/demo/demoworkspace.h"
 #include "core/jobs/jobrunner.h"
 #include "core/model/openmodeljob.h"
+#include "core/quant/variant.h"
 
 #include <QtCore/QObject>
 
@@ -45,6 +46,10 @@ public:
     QStringList excludedLayers() const { return m_excluded; }
     void setExcludedLayers(const QStringList& patterns);
 
+    /// Variants quantized in this session (for the current and earlier models), oldest first.
+    const QVector<Variant>& variants() const { return m_variants; }
+    void addVariant(const Variant& variant);
+
     /// Benchmark Runs finished in this session (complete, failed or cancelled), oldest first.
     const QVector<RunResult>& runs() const { return m_runs; }
     void addRun(const RunResult& run);
@@ -68,6 +73,7 @@ Q_SIGNALS:
     void demoReady(const qs::DemoWorkspace& workspace);
     void excludedLayersChanged(const QStringList& patterns);
     void runAdded(const qs::RunResult& run);
+    void variantAdded(const qs::Variant& variant);
     void databasePathChanged(const QString& path);
     void statusMessage(const QString& message);
 
@@ -79,6 +85,7 @@ private:
     std::optional<DemoWorkspace> m_demo;
     QStringList m_excluded;
     QVector<RunResult> m_runs;
+    QVector<Variant> m_variants;
 };
 
 } // namespace qs::ui

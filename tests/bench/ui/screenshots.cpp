@@ -2,6 +2,7 @@
 // Drives the real studio window on the demo workspace and saves one screenshot per page
 // (scripts/screenshots.sh runs it under Xvfb). Screenshots are for looking at, not asserting.
 #include "ui/mainwindow.h"
+#include "ui/quantizepage.h"
 #include "ui/studiocontext.h"
 #include "ui/theme.h"
 
@@ -58,6 +59,7 @@ int main(int argc, char** argv)
     QDir().mkpath(out.path());
     const QString suffix = parser.value(QStringLiteral("suffix"));
 
+    StudioContext::setVariantsDir(QDir(out.filePath(QStringLiteral(".variants"))).absolutePath());
     StudioContext context;
     MainWindow window(&context);
     window.resize(1500, 940);
@@ -68,6 +70,18 @@ int main(int argc, char** argv)
         return 1;
     }
     settle(500);
+
+    // Make the variants every later page shows, as a user would on the Quantize page.
+    QuantizePage* quantize = window.quantizePage();
+    window.showPage(quantize);
+    quantize->checkSchemes({QStringLiteral("dynamic-int8"), QStringLiteral("static-int8"), QStringLiteral("weight-int4")});
+    bool quantized = false;
+    QObject::connect(quantize, &QuantizePage::quantizeFinished, &app, [&] { quantized = true; });
+    quantize->start();
+    if (!waitFor([&] { return quantized; }, 300000)) {
+        std::fprintf(stderr, "screenshots: quantizing did not finish\n");
+        return 1;
+    }
 
     auto* pages = window.findChild<QStackedWidget*>(QStringLiteral("pages"));
     for (int i = 0; i < pages->count(); ++i) {
