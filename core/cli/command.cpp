@@ -4,7 +4,9 @@
 #include "core/common/paths.h"
 #include "core/jobs/job.h"
 #include "core/model/inputspec.h"
+#include "core/store/store.h"
 
+#include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMutex>
 
@@ -44,6 +46,7 @@ QVector<Command> commands()
 Context::Context() : m_out(stdout), m_err(stderr) {}
 
 Context::Context(QString* out, QString* err) : m_out(out), m_err(err) {}
+Context::~Context() = default;
 
 void Context::addStandardOptions(QCommandLineParser& parser)
 {
@@ -74,7 +77,57 @@ int Context::parse(QCommandLineParser& parser, const QStringList& args, const QS
     json = parser.isSet(QStringLiteral("json"));
     quiet = parser.isSet(QStringLiteral("quiet"));
     verbose = parser.isSet(QStringLiteral("verbose"));
+    if (m_storeUse) {
+        m_dbOption = parser.value(QStringLiteral("db"));
+        m_noDb = *m_storeUse == StoreUse::Record && parser.isSet(QStringLiteral("no-db"));
+        if (m_noDb && !m_dbOption.isEmpty()) {
+            m_err << "quantscope-cli: --db and --no-db contradict each other; give one of them.\n";
+            m_err.flush();
+            return 2;
+        }
+    }
     return -1;
+}
+
+void Context::addStoreOptions(QCommandLineParser& parser, StoreUse use)
+{
+    m_storeUse = use;
+    parser.addOption({QStringLiteral("db"),
+                      QStringLiteral("Run database file (default: %1).").arg(paths::pretty(paths::defaultDatabase())),
+                      QStringLiteral("FILE")});
+    if (use == StoreUse::Record)
+        parser.addOption({QStringLiteral("no-db"), QStringLiteral("Do not record the run in the run database.")});
+}
+
+QString Context::databasePath() const
+{
+    return m_dbOption.isEmpty() ? paths::defaultDatabase() : QFileInfo(m_dbOption).absoluteFilePath();
+}
+
+Result<Store*> Context::store(bool create)
+{
+    if (!m_store) {
+        Store::Options options;
+        // A reading command given a path that does not exist most likely has a typo in it.
+        options.create = create || m_dbOption.isEmpty() || m_storeUse == StoreUse::Record;
+        // A file we may not write is still worth reading (list, show, export, report); writes then
+        // fail with a message about its permissions instead of SQLite's "readonly database".
+        const QFileInfo fi(databasePath());
+        options.readOnly = fi.exists() && !fi.isWritable();
+        auto opened = Store::open(databasePath(), options);
+        if (!opened)
+            return opened.error();
+        m_store = std::move(*opened);
+    }
+    return m_store.get();
+}
+
+void Context::reportRecorded(const RunRecord& run)
+{
+    if (quiet)
+        return;
+    m_err << "Recorded as run " << run.id << " in " << paths::pretty(databasePath()) << "\n";
+    m_err.flush();
 }
 
 void Context::printJson(const QJsonObject& object)

@@ -8,10 +8,14 @@
 #include <QtCore/QTextStream>
 
 #include <functional>
+#include <memory>
+#include <optional>
 
 namespace qs {
 class Job;
+class Store;
 struct InputSpec;
+struct RunRecord;
 }
 
 namespace qs::cli {
@@ -25,6 +29,7 @@ public:
     Context();
     /// Writes into \a out and \a err (for generated documentation and tests).
     Context(QString* out, QString* err);
+    ~Context();
 
     QTextStream& out() { return m_out; }
     QTextStream& err() { return m_err; }
@@ -50,9 +55,30 @@ public:
     /// Parses "--threads" style positive integers, with a message naming the option.
     Result<int> positiveInt(const QCommandLineParser& parser, const QString& option, int fallback);
 
+    // ---- the run store ----------------------------------------------------------------------
+    /// How a command uses the run database: reads it (runs, report) or records runs into it
+    /// (bench, quantize, eval).
+    enum class StoreUse { Read, Record };
+    /// Adds --db FILE (and for Record, --no-db) to \a parser; parse() then reads them.
+    void addStoreOptions(QCommandLineParser& parser, StoreUse use);
+    /// Whether a recording command should record (false with --no-db).
+    bool recording() const { return m_storeUse == StoreUse::Record && !m_noDb; }
+    /// The database file --db names, or the default one (qs::paths::defaultDatabase()).
+    QString databasePath() const;
+    /// The run store, opened on first use (created when missing, except for an explicit --db of
+    /// a reading command, where a missing file is likely a typo, unless \a create). Lives as long
+    /// as the Context.
+    Result<Store*> store(bool create = false);
+    /// Tells the user where \a run went ("Recorded as run 12 in ~/...") on stderr unless --quiet.
+    void reportRecorded(const RunRecord& run);
+
 private:
     QTextStream m_out;
     QTextStream m_err;
+    std::optional<StoreUse> m_storeUse;
+    QString m_dbOption;
+    bool m_noDb = false;
+    std::unique_ptr<Store> m_store;
 };
 
 /// \brief A subcommand of quantscope-cli.
