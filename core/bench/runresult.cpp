@@ -80,13 +80,14 @@ QString runStatusName(RunStatus status)
     case RunStatus::Complete: return QStringLiteral("complete");
     case RunStatus::Failed: return QStringLiteral("failed");
     case RunStatus::Cancelled: return QStringLiteral("cancelled");
+    case RunStatus::Interrupted: return QStringLiteral("interrupted");
     }
     return {};
 }
 
 std::optional<RunStatus> parseRunStatus(const QString& name)
 {
-    for (RunStatus s : {RunStatus::Running, RunStatus::Complete, RunStatus::Failed, RunStatus::Cancelled}) {
+    for (RunStatus s : {RunStatus::Running, RunStatus::Complete, RunStatus::Failed, RunStatus::Cancelled, RunStatus::Interrupted}) {
         if (name == runStatusName(s))
             return s;
     }
@@ -352,7 +353,7 @@ Result<RunResult> RunResult::fromJson(const QJsonObject& o)
     const QString status = o.value(QLatin1String("status")).toString();
     const auto st = parseRunStatus(status);
     if (!st)
-        return Error::badInput(QStringLiteral("The run has status '%1'; expected running, complete, failed or cancelled.").arg(status));
+        return Error::badInput(QStringLiteral("The run has status '%1'; expected running, complete, failed, cancelled or interrupted.").arg(status));
     r.status = *st;
     if (!o.value(QLatin1String("config")).isObject())
         return Error::badInput(QStringLiteral("The run has no 'config' object."));

@@ -25,12 +25,13 @@ namespace qs {
 /// resident set belongs to that model alone.
 enum class RunMode { Live, Isolated };
 /// \brief A Run is Running until it ends Complete, Failed or Cancelled (never Complete when it
-/// did not finish its steady state).
-enum class RunStatus { Running, Complete, Failed, Cancelled };
+/// did not finish its steady state). Interrupted: the run store found its process gone (kill -9,
+/// crash, power loss) before it ended.
+enum class RunStatus { Running, Complete, Failed, Cancelled, Interrupted };
 
 QString runModeName(RunMode mode);          ///< "live", "isolated"
 std::optional<RunMode> parseRunMode(const QString& name);
-QString runStatusName(RunStatus status);    ///< "running", "complete", "failed", "cancelled"
+QString runStatusName(RunStatus status);    ///< "running", "complete", "failed", "cancelled", "interrupted"
 std::optional<RunStatus> parseRunStatus(const QString& name);
 /// "usage", "bad_input", "model_failure", "database", "io", "cancelled", "internal" (as the CLI's --json errors)
 QString errorKindName(Error::Kind kind);
