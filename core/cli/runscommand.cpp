@@ -87,9 +87,8 @@ int runList(Context& ctx, Store& store, const QCommandLineParser& parser)
     filter.tag = parser.value(QStringLiteral("tag"));
     filter.kind = parser.value(QStringLiteral("kind"));
     if (parser.isSet(QStringLiteral("status"))) {
-        bool ok = false;
-        filter.status = runStatusFromName(parser.value(QStringLiteral("status")), &ok);
-        if (!ok)
+        filter.status = parseRunStatus(parser.value(QStringLiteral("status")));
+        if (!filter.status)
             return ctx.fail(Error::usage(QStringLiteral("--status must be running, complete, failed, cancelled or interrupted, not '%1'.")
                                              .arg(parser.value(QStringLiteral("status")))));
     }
@@ -136,13 +135,6 @@ int runList(Context& ctx, Store& store, const QCommandLineParser& parser)
 
 // ---- show ---------------------------------------------------------------------------------
 
-QString percentile(std::vector<qint64> sorted, double p)
-{
-    if (sorted.empty())
-        return {};
-    std::sort(sorted.begin(), sorted.end());
-    return num(double(sorted[size_t(std::llround(p * double(sorted.size() - 1)))]) / 1e6, 3);
-}
 
 int runShow(Context& ctx, Store& store, const QStringList& args, const QCommandLineParser& parser)
 {
@@ -161,6 +153,7 @@ int runShow(Context& ctx, Store& store, const QStringList& args, const QCommandL
             // Samples make the output megabytes long; counts unless asked.
             o.remove(QStringLiteral("latency_ns"));
             QJsonObject mem = o.value(QLatin1String("memory")).toObject();
+            o.remove(QStringLiteral("warmup_ns"));
             for (const char* k : {"t_us", "anon_bytes", "file_bytes"})
                 mem.remove(QLatin1String(k));
             o.insert(QStringLiteral("memory"), mem);
@@ -197,19 +190,21 @@ int runShow(Context& ctx, Store& store, const QStringList& args, const QCommandL
                                                              .arg(fp.value(QLatin1String("os")).toString(), fp.value(QLatin1String("libtorch")).toString(),
                                                                   fp.value(QLatin1String("blas")).toString()));
     }
-    if (!r.latencyNs.empty())
-        rows << qMakePair(QStringLiteral("Latency samples"), QStringLiteral("%1 (p50 %2 ms, p99 %3 ms)")
-                                                                 .arg(c.toString(qint64(r.latencyNs.size())), percentile(r.latencyNs, 0.5), percentile(r.latencyNs, 0.99)));
+    if (!r.latencyMs.isEmpty()) {
+        const LatencyStats stats = LatencyStats::compute(r.latencyMs);
+        rows << qMakePair(QStringLiteral("Latency samples"), QStringLiteral("%1 (p50 %2 ms, p99 %3 ms)%4")
+                                                                 .arg(c.toString(stats.count), num(stats.p50, 3), num(stats.p99, 3),
+                                                                      r.warmupMs.isEmpty() ? QString()
+                                                                                           : QStringLiteral(", %1 warmup").arg(r.warmupMs.size())));
+    }
     if (!r.memory.isEmpty()) {
-        qint64 peak = 0;
-        for (int i = 0; i < r.memory.size(); ++i)
-            peak = std::max(peak, r.memory.anonBytes[size_t(i)] + r.memory.fileBytes[size_t(i)]);
+        const qint64 peak = r.memory.peak();
         QStringList phases;
-        for (const PhaseMark& p : r.memory.phases)
-            phases << QStringLiteral("%1 at %2 ms").arg(p.name).arg(p.tUs / 1000.0, 0, 'f', 1);
+        for (const MemoryMarker& m : r.memory.markers)
+            phases << QStringLiteral("%1 at %2 ms").arg(phaseName(m.phase)).arg(m.tMs, 0, 'f', 1);
         rows << qMakePair(QStringLiteral("Memory samples"), QStringLiteral("%1 over %2 s, peak RSS %3%4")
                                                                 .arg(c.toString(r.memory.size()))
-                                                                .arg(double(r.memory.tUs.back()) / 1e6, 0, 'f', 2)
+                                                                .arg(double(r.memory.tUs.constLast()) / 1e6, 0, 'f', 2)
                                                                 .arg(bytes(peak), phases.isEmpty() ? QString() : QStringLiteral("; ") + phases.join(QLatin1String(", "))));
     }
     if (!r.tags.isEmpty())

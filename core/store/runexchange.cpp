@@ -7,6 +7,7 @@
 #include "core/common/paths.h"
 #include "core/common/version.h"
 #include "core/store/atomicfile.h"
+#include "core/store/samplecodec.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -22,7 +23,7 @@ namespace qs::exchange {
 
 namespace {
 
-QJsonArray ints(const std::vector<qint64>& values)
+QJsonArray ints(const QVector<qint64>& values)
 {
     QJsonArray a;
     for (qint64 v : values)
@@ -128,17 +129,17 @@ public:
     }
 
     /// A list of whole numbers of at most kMaxSamples entries.
-    std::vector<qint64> column(const QJsonObject& o, const QString& at, const QString& key, qint64 min)
+    QVector<qint64> column(const QJsonObject& o, const QString& at, const QString& key, qint64 min)
     {
         const QJsonArray a = array(o, at, key);
-        std::vector<qint64> out;
+        QVector<qint64> out;
         if (failed())
             return out;
         if (a.size() > kMaxSamples) {
             fail(join(at, key), QStringLiteral("has %1 values; at most %2 are accepted").arg(a.size()).arg(kMaxSamples));
             return out;
         }
-        out.reserve(size_t(a.size()));
+        out.reserve(a.size());
         for (qsizetype i = 0; i < a.size() && !failed(); ++i)
             out.push_back(integer(a.at(i), QStringLiteral("%1[%2]").arg(join(at, key)).arg(i), min, 0));
         return out;
@@ -199,21 +200,25 @@ QJsonObject runToJson(const RunRecord& run)
                   {QStringLiteral("fingerprint"), run.fingerprint},
                   {QStringLiteral("result"), run.result},
                   {QStringLiteral("metrics"), metricsToJson(run.metrics)},
-                  {QStringLiteral("latency_count"), double(run.latencyNs.size())},
-                  {QStringLiteral("latency_ns"), ints(run.latencyNs)},
+                  {QStringLiteral("latency_count"), double(run.latencyMs.size())},
+                  {QStringLiteral("latency_ns"), ints(samplecodec::msToNs(run.latencyMs))},
+                  {QStringLiteral("warmup_count"), double(run.warmupMs.size())},
+                  {QStringLiteral("warmup_ns"), ints(samplecodec::msToNs(run.warmupMs))},
                   {QStringLiteral("evaluation"), run.evaluation},
                   {QStringLiteral("tags"), QJsonArray::fromStringList(run.tags)},
                   {QStringLiteral("note"), run.note}};
     if (run.finished.isValid())
         o.insert(QStringLiteral("finished"), isoTime(run.finished));
-    QJsonArray phases;
-    for (const PhaseMark& p : run.memory.phases)
-        phases.append(QJsonObject{{QStringLiteral("name"), p.name}, {QStringLiteral("t_us"), double(p.tUs)}});
+    QJsonArray markers;
+    for (const MemoryMarker& m : run.memory.markers)
+        markers.append(QJsonObject{{QStringLiteral("phase"), phaseName(m.phase)}, {QStringLiteral("t_ms"), m.tMs}});
     o.insert(QStringLiteral("memory"), QJsonObject{{QStringLiteral("count"), run.memory.size()},
+                                                   {QStringLiteral("hz"), run.memory.hz},
+                                                   {QStringLiteral("source"), run.memory.source},
                                                    {QStringLiteral("t_us"), ints(run.memory.tUs)},
                                                    {QStringLiteral("anon_bytes"), ints(run.memory.anonBytes)},
                                                    {QStringLiteral("file_bytes"), ints(run.memory.fileBytes)},
-                                                   {QStringLiteral("phases"), phases}});
+                                                   {QStringLiteral("markers"), markers}});
     QJsonArray layers;
     for (const LayerResult& l : run.layers)
         layers.append(QJsonObject{{QStringLiteral("name"), l.name}, {QStringLiteral("type"), l.type}, {QStringLiteral("data"), l.data}});
@@ -240,9 +245,9 @@ RunRecord readRun(Checker& c, const QJsonObject& o, const QString& at)
     if (!c.failed() && run.kind.isEmpty())
         c.fail(Checker::join(at, QStringLiteral("kind")), QStringLiteral("must not be empty (bench, quantize, eval...)"));
     const QString status = c.string(o, at, QStringLiteral("status"), true);
-    bool known = false;
-    run.status = runStatusFromName(status, &known);
-    if (!c.failed() && !known)
+    const std::optional<RunStatus> parsedStatus = parseRunStatus(status);
+    run.status = parsedStatus.value_or(RunStatus::Interrupted);
+    if (!c.failed() && !parsedStatus)
         c.fail(Checker::join(at, QStringLiteral("status")),
                QStringLiteral("must be one of running, complete, failed, cancelled, interrupted; found \"%1\"").arg(status.left(40)));
     run.error = c.string(o, at, QStringLiteral("error"));
@@ -297,11 +302,16 @@ RunRecord readRun(Checker& c, const QJsonObject& o, const QString& at)
     }
 
     // Samples: the counts written beside the lists catch files cut short or edited by hand.
-    run.latencyNs = c.column(o, at, QStringLiteral("latency_ns"), 0);
-    const qint64 latencyCount = c.integer(o.value(QLatin1String("latency_count")), Checker::join(at, QStringLiteral("latency_count")), 0, -1);
-    if (!c.failed() && latencyCount >= 0 && latencyCount != qint64(run.latencyNs.size()))
-        c.fail(Checker::join(at, QStringLiteral("latency_ns")), QStringLiteral("has %1 samples but latency_count says %2 (the file was cut short or edited)")
-                                                                     .arg(run.latencyNs.size()).arg(latencyCount));
+    for (const char* which : {"latency", "warmup"}) {
+        const QString key = QLatin1String(which) + QLatin1String("_ns");
+        const QVector<qint64> ns = c.column(o, at, key, 0);
+        const QString countKey = QLatin1String(which) + QLatin1String("_count");
+        const qint64 count = c.integer(o.value(countKey), Checker::join(at, countKey), 0, -1);
+        if (!c.failed() && count >= 0 && count != qint64(ns.size()))
+            c.fail(Checker::join(at, key), QStringLiteral("has %1 samples but %2 says %3 (the file was cut short or edited)")
+                                               .arg(ns.size()).arg(countKey).arg(count));
+        (qstrcmp(which, "latency") == 0 ? run.latencyMs : run.warmupMs) = samplecodec::nsToMs(ns);
+    }
     const QString memat = Checker::join(at, QStringLiteral("memory"));
     const QJsonObject memory = c.object(o, at, QStringLiteral("memory"));
     run.memory.tUs = c.column(memory, memat, QStringLiteral("t_us"), 0);
@@ -309,30 +319,37 @@ RunRecord readRun(Checker& c, const QJsonObject& o, const QString& at)
     run.memory.fileBytes = c.column(memory, memat, QStringLiteral("file_bytes"), 0);
     const qint64 memoryCount = c.integer(memory.value(QLatin1String("count")), Checker::join(memat, QStringLiteral("count")), 0, -1);
     if (!c.failed()) {
-        const size_t n = run.memory.tUs.size();
+        const qsizetype n = run.memory.tUs.size();
         if (run.memory.anonBytes.size() != n || run.memory.fileBytes.size() != n)
             c.fail(memat, QStringLiteral("has lists of different lengths (t_us %1, anon_bytes %2, file_bytes %3); they must match")
                               .arg(n).arg(run.memory.anonBytes.size()).arg(run.memory.fileBytes.size()));
         else if (memoryCount >= 0 && memoryCount != qint64(n))
             c.fail(Checker::join(memat, QStringLiteral("t_us")), QStringLiteral("has %1 samples but count says %2 (the file was cut short or edited)")
                                                                      .arg(n).arg(memoryCount));
-        for (size_t i = 1; i < n && !c.failed(); ++i) {
+        for (qsizetype i = 1; i < n && !c.failed(); ++i) {
             if (run.memory.tUs[i] < run.memory.tUs[i - 1])
                 c.fail(QStringLiteral("%1.t_us[%2]").arg(memat).arg(i), QStringLiteral("goes back in time (%1 after %2)").arg(run.memory.tUs[i]).arg(run.memory.tUs[i - 1]));
         }
     }
-    const QJsonArray phases = c.array(memory, memat, QStringLiteral("phases"));
-    for (qsizetype i = 0; i < phases.size() && !c.failed(); ++i) {
-        const QString pat = QStringLiteral("%1.phases[%2]").arg(memat).arg(i);
-        if (!phases.at(i).isObject()) {
-            c.fail(pat, QStringLiteral("must be an object with name and t_us, found %1").arg(Checker::describe(phases.at(i))));
+    run.memory.hz = int(c.integer(memory.value(QLatin1String("hz")), Checker::join(memat, QStringLiteral("hz")), 0, 0));
+    run.memory.source = c.string(memory, memat, QStringLiteral("source"));
+    const QJsonArray markers = c.array(memory, memat, QStringLiteral("markers"));
+    for (qsizetype i = 0; i < markers.size() && !c.failed(); ++i) {
+        const QString mat = QStringLiteral("%1.markers[%2]").arg(memat).arg(i);
+        if (!markers.at(i).isObject()) {
+            c.fail(mat, QStringLiteral("must be an object with phase and t_ms, found %1").arg(Checker::describe(markers.at(i))));
             break;
         }
-        const QJsonObject p = phases.at(i).toObject();
-        PhaseMark mark;
-        mark.name = c.string(p, pat, QStringLiteral("name"), true);
-        mark.tUs = c.integer(c.value(p, pat, QStringLiteral("t_us"), true), Checker::join(pat, QStringLiteral("t_us")), 0, 0);
-        run.memory.phases << mark;
+        const QJsonObject m = markers.at(i).toObject();
+        const QString name = c.string(m, mat, QStringLiteral("phase"), true);
+        const std::optional<Phase> phase = parsePhase(name);
+        if (!c.failed() && !phase)
+            c.fail(Checker::join(mat, QStringLiteral("phase")),
+                   QStringLiteral("must be load, first_inference, calibrate, warmup or steady; found \"%1\"").arg(name.left(40)));
+        const QJsonValue t = c.value(m, mat, QStringLiteral("t_ms"), true);
+        if (!c.failed() && (!t.isDouble() || !std::isfinite(t.toDouble()) || t.toDouble() < 0))
+            c.fail(Checker::join(mat, QStringLiteral("t_ms")), QStringLiteral("must be a number of milliseconds >= 0, found %1").arg(Checker::describe(t)));
+        run.memory.markers << MemoryMarker{t.toDouble(), phase.value_or(Phase::Load)};
     }
     const QJsonArray layers = c.array(o, at, QStringLiteral("layers"));
     for (qsizetype i = 0; i < layers.size() && !c.failed(); ++i) {

@@ -3,29 +3,6 @@
 
 namespace qs {
 
-namespace {
-const char* const kStatusNames[] = {"running", "complete", "failed", "cancelled", "interrupted"};
-}
-
-QString runStatusName(RunStatus status)
-{
-    return QLatin1String(kStatusNames[int(status)]);
-}
-
-RunStatus runStatusFromName(const QString& name, bool* ok)
-{
-    for (int i = 0; i < int(std::size(kStatusNames)); ++i) {
-        if (name == QLatin1String(kStatusNames[i])) {
-            if (ok)
-                *ok = true;
-            return RunStatus(i);
-        }
-    }
-    if (ok)
-        *ok = false;
-    return RunStatus::Interrupted;
-}
-
 QString VariantRecord::label() const
 {
     if (engine.isEmpty())

@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #pragma once
 
+#include "core/bench/memorytimeline.h"
+#include "core/bench/runresult.h"
+
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonObject>
 #include <QtCore/QMap>
@@ -8,16 +11,7 @@
 #include <QtCore/QStringList>
 #include <QtCore/QVector>
 
-#include <vector>
-
 namespace qs {
-
-/// \brief How a Run ended (or that it has not ended yet). Stored as text in the database.
-enum class RunStatus { Running, Complete, Failed, Cancelled, Interrupted };
-
-QString runStatusName(RunStatus status);
-/// The status for "running", "complete"...; nullopt-like false in *ok for anything else.
-RunStatus runStatusFromName(const QString& name, bool* ok = nullptr);
 
 /// \brief A Model as the Store keeps it: identified by path + sha256.
 struct ModelRecord
@@ -45,27 +39,6 @@ struct VariantRecord
 
     /// "static-int8 (onednn)" or "fp32": the name used in tables and verdicts.
     QString label() const;
-};
-
-/// \brief A mark on the memory timeline: where a Phase (load, warmup, steady...) began.
-struct PhaseMark
-{
-    QString name;
-    qint64 tUs = 0;
-};
-
-/// \brief RSS over time, sampled by the memory sampler: three columns of equal length.
-struct MemoryTimeline
-{
-    std::vector<qint64> tUs;       ///< microseconds since the run started, non-decreasing
-    std::vector<qint64> anonBytes; ///< anonymous RSS
-    std::vector<qint64> fileBytes; ///< file-backed RSS
-    QVector<PhaseMark> phases;
-
-    int size() const { return int(tUs.size()); }
-    bool isEmpty() const { return tUs.empty(); }
-    /// Whether the three columns have the same length.
-    bool isConsistent() const { return anonBytes.size() == tUs.size() && fileBytes.size() == tUs.size(); }
 };
 
 /// \brief One row of a per-layer result (sensitivity, weight error, per-op time).
@@ -96,8 +69,9 @@ struct RunRecord
     QJsonObject fingerprint;     ///< the environment (Fingerprint::toJson)
     QJsonObject result;          ///< the producer's full result JSON, without samples
     QMap<QString, double> metrics; ///< numbers by name (see the metric:: names)
-    std::vector<qint64> latencyNs; ///< every steady-state latency sample
-    MemoryTimeline memory;
+    QVector<double> latencyMs;   ///< every steady-state latency sample, in order
+    QVector<double> warmupMs;    ///< every warmup latency sample, in order
+    MemoryTimeline memory;       ///< RSS over time with phase markers
     QJsonObject evaluation;      ///< accuracy / fidelity as the evaluator wrote them
     QVector<LayerResult> layers;
     QStringList tags;
@@ -119,7 +93,7 @@ inline const QString LatencyP90Ms = QStringLiteral("latency_p90_ms");
 inline const QString LatencyP99Ms = QStringLiteral("latency_p99_ms");
 inline const QString LatencyStdMs = QStringLiteral("latency_std_ms");
 inline const QString ThroughputPerS = QStringLiteral("throughput_per_s");
-inline const QString PeakMb = QStringLiteral("memory_peak_mb");
+inline const QString PeakMb = QStringLiteral("memory_peak_mb"); ///< MiB, as `bench --json` memory_mb
 inline const QString CpuPercent = QStringLiteral("cpu_percent");
 inline const QString Iterations = QStringLiteral("iterations");
 inline const QString Noisy = QStringLiteral("noisy");            ///< 1 when the producer flagged the run

@@ -3,6 +3,7 @@
 
 #include <QtCore/QtEndian>
 
+#include <cmath>
 #include <cstring>
 
 namespace qs::samplecodec {
@@ -24,18 +25,18 @@ inline qint64 unzigzag(quint64 u)
 
 } // namespace
 
-QByteArray encode(const std::vector<const std::vector<qint64>*>& columns)
+QByteArray encode(const QVector<const QVector<qint64>*>& columns)
 {
-    const size_t rows = columns.empty() ? 0 : columns.front()->size();
+    const qsizetype rows = columns.isEmpty() ? 0 : columns.front()->size();
     QByteArray out;
     // Worst case 10 bytes per value; resize once, write through a raw pointer, trim at the end.
-    out.resize(qsizetype(kHeader + rows * columns.size() * 10));
+    out.resize(kHeader + rows * columns.size() * 10);
     auto* p = reinterpret_cast<uchar*>(out.data());
     std::memcpy(p, kMagic, 4);
     p[4] = uchar(columns.size());
     qToLittleEndian<quint32>(quint32(rows), p + 5);
     uchar* w = p + kHeader;
-    for (const std::vector<qint64>* column : columns) {
+    for (const QVector<qint64>* column : columns) {
         Q_ASSERT(column->size() == rows);
         qint64 prev = 0;
         for (qint64 v : *column) {
@@ -53,16 +54,32 @@ QByteArray encode(const std::vector<const std::vector<qint64>*>& columns)
     return out;
 }
 
-QByteArray encode(const std::vector<qint64>& column)
+QByteArray encode(const QVector<qint64>& column)
 {
-    return encode(std::vector<const std::vector<qint64>*>{&column});
+    return encode(QVector<const QVector<qint64>*>{&column});
 }
 
-Result<std::vector<std::vector<qint64>>> decode(const QByteArray& blob, int expectedColumns)
+QVector<qint64> msToNs(const QVector<double>& ms)
 {
-    std::vector<std::vector<qint64>> columns;
+    QVector<qint64> ns(ms.size());
+    for (qsizetype i = 0; i < ms.size(); ++i)
+        ns[i] = std::isfinite(ms[i]) ? std::llround(ms[i] * 1e6) : -1;
+    return ns;
+}
+
+QVector<double> nsToMs(const QVector<qint64>& ns)
+{
+    QVector<double> ms(ns.size());
+    for (qsizetype i = 0; i < ns.size(); ++i)
+        ms[i] = double(ns[i]) / 1e6;
+    return ms;
+}
+
+Result<QVector<QVector<qint64>>> decode(const QByteArray& blob, int expectedColumns)
+{
+    QVector<QVector<qint64>> columns;
     if (blob.isEmpty())
-        return std::vector<std::vector<qint64>>(size_t(expectedColumns));
+        return QVector<QVector<qint64>>(expectedColumns);
     auto bad = [](const QString& why) { return Error(Error::Kind::Database, QStringLiteral("Stored samples are damaged: %1.").arg(why)); };
     if (blob.size() < kHeader || std::memcmp(blob.constData(), kMagic, 4) != 0)
         return bad(QStringLiteral("unknown sample format"));
@@ -77,9 +94,10 @@ Result<std::vector<std::vector<qint64>>> decode(const QByteArray& blob, int expe
         return bad(QStringLiteral("%1 rows announced in %2 bytes").arg(rows).arg(payload));
     const uchar* r = p + kHeader;
     const uchar* end = p + blob.size();
-    columns.resize(size_t(ncols));
+    columns.resize(ncols);
     for (auto& column : columns) {
-        column.resize(rows);
+        column.resize(qsizetype(rows));
+        qint64* out = column.data();
         qint64 prev = 0;
         for (quint32 i = 0; i < rows; ++i) {
             quint64 u = 0;
@@ -98,7 +116,7 @@ Result<std::vector<std::vector<qint64>>> decode(const QByteArray& blob, int expe
                     return bad(QStringLiteral("a value does not fit 64 bits"));
             }
             prev = qint64(quint64(prev) + quint64(unzigzag(u)));
-            column[i] = prev;
+            out[i] = prev;
         }
     }
     if (r != end)

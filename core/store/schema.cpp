@@ -64,11 +64,14 @@ const QStringList kVersion1{
         name TEXT NOT NULL,
         value REAL NOT NULL,
         PRIMARY KEY (run_id, name)) WITHOUT ROWID)"),
+    // Samples as samplecodec BLOBs: latency and warmup in ns, memory as t_us/anon/file columns;
+    // memory_meta holds the sampler's rate, source and the phase markers.
     QStringLiteral(R"(CREATE TABLE samples (
         run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
         latency BLOB,
+        warmup BLOB,
         memory BLOB,
-        phases TEXT NOT NULL DEFAULT '[]'))"),
+        memory_meta TEXT NOT NULL DEFAULT '{}'))"),
     QStringLiteral(R"(CREATE TABLE evaluations (
         run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
         result TEXT NOT NULL DEFAULT '{}'))"),

@@ -27,7 +27,7 @@ namespace {
 /// has swept it (read-only databases, or a process that died after we opened).
 RunStatus effectiveStatus(const QString& stored, const QSqlQuery& q, int ownerColumn)
 {
-    RunStatus s = runStatusFromName(stored);
+    const RunStatus s = parseRunStatus(stored).value_or(RunStatus::Interrupted);
     if (s != RunStatus::Running)
         return s;
     ProcessIdentity owner;
@@ -213,23 +213,32 @@ Result<RunRecord> Store::loadRun(qint64 id) const
                 run.metrics.insert(m->value(0).toString(), m->value(1).toDouble());
             m->finish();
 
-            auto s = m_conn->exec(QStringLiteral("SELECT latency, memory, phases FROM samples WHERE run_id = ?"), {id}, doing);
+            auto s = m_conn->exec(QStringLiteral("SELECT latency, warmup, memory, memory_meta FROM samples WHERE run_id = ?"), {id}, doing);
             if (!s)
                 return s.error();
             if (s->next()) {
+                auto damaged = [&](const Error& e) { return Error(Error::Kind::Database, QStringLiteral("Run %1: %2").arg(id).arg(e.message)); };
                 auto latency = samplecodec::decode(s->value(0).toByteArray(), 1);
                 if (!latency)
-                    return Error(Error::Kind::Database, QStringLiteral("Run %1: %2").arg(id).arg(latency.error().message));
-                run.latencyNs = std::move(latency->front());
-                auto memory = samplecodec::decode(s->value(1).toByteArray(), 3);
+                    return damaged(latency.error());
+                run.latencyMs = samplecodec::nsToMs(latency->front());
+                auto warmup = samplecodec::decode(s->value(1).toByteArray(), 1);
+                if (!warmup)
+                    return damaged(warmup.error());
+                run.warmupMs = samplecodec::nsToMs(warmup->front());
+                auto memory = samplecodec::decode(s->value(2).toByteArray(), 3);
                 if (!memory)
-                    return Error(Error::Kind::Database, QStringLiteral("Run %1: %2").arg(id).arg(memory.error().message));
+                    return damaged(memory.error());
                 run.memory.tUs = std::move((*memory)[0]);
                 run.memory.anonBytes = std::move((*memory)[1]);
                 run.memory.fileBytes = std::move((*memory)[2]);
-                for (const QJsonValue& p : sql::array(s->value(2))) {
-                    const QJsonObject o = p.toObject();
-                    run.memory.phases << PhaseMark{o.value(QLatin1String("name")).toString(), qint64(o.value(QLatin1String("t_us")).toDouble())};
+                const QJsonObject meta = sql::object(s->value(3));
+                run.memory.hz = meta.value(QLatin1String("hz")).toInt();
+                run.memory.source = meta.value(QLatin1String("source")).toString();
+                for (const QJsonValue& v : meta.value(QLatin1String("markers")).toArray()) {
+                    const QJsonObject o = v.toObject();
+                    if (auto phase = parsePhase(o.value(QLatin1String("phase")).toString()))
+                        run.memory.markers << MemoryMarker{o.value(QLatin1String("t_ms")).toDouble(), *phase};
                 }
             }
             s->finish();

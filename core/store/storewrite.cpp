@@ -21,6 +21,34 @@ namespace sql = detail::sql;
 Status Store::ensureModelVariant(ModelRecord& model, VariantRecord& variant)
 {
     const QString doing = QStringLiteral("saving the model and variant");
+    if (variant.scheme == QLatin1String("quantized") && !variant.artifactSha256.isEmpty()) {
+        // A benchmark of a quantized file cannot tell its scheme; `quantize` recorded it with the
+        // artifact's sha256: the run belongs to that variant (and its FP32 model).
+        auto q = m_conn->exec(QStringLiteral("SELECT v.id, v.scheme, v.engine, v.options, v.artifact_path, v.artifact_bytes, v.param_bytes, "
+                                             "v.coverage, m.id, m.name, m.path, m.sha256, m.params, m.file_bytes FROM variants v "
+                                             "JOIN models m ON m.id = v.model_id WHERE v.artifact_sha256 = ? AND v.scheme NOT LIKE 'fp32%' "
+                                             "AND v.scheme <> 'quantized' ORDER BY v.id DESC LIMIT 1"),
+                              {variant.artifactSha256}, doing);
+        if (!q)
+            return q.error();
+        if (q->next()) {
+            variant.id = q->value(0).toLongLong();
+            variant.scheme = q->value(1).toString();
+            variant.engine = q->value(2).toString();
+            variant.options = sql::object(q->value(3));
+            variant.artifactPath = q->value(4).toString();
+            variant.artifactBytes = sql::count(q->value(5));
+            variant.paramBytes = sql::count(q->value(6));
+            variant.coverage = sql::object(q->value(7));
+            model.id = q->value(8).toLongLong();
+            model.name = q->value(9).toString();
+            model.path = q->value(10).toString();
+            model.sha256 = q->value(11).toString();
+            model.params = sql::count(q->value(12));
+            model.fileBytes = sql::count(q->value(13));
+            return {};
+        }
+    }
     if (model.name.isEmpty())
         model.name = QFileInfo(model.path).fileName();
     auto found = m_conn->exec(QStringLiteral("SELECT id FROM models WHERE sha256 = ? AND path = ?"), {model.sha256, model.path}, doing);
@@ -128,18 +156,20 @@ Status Store::writeRunData(const RunRecord& run)
                 return m_conn->error(q.lastError(), doing);
         }
     }
-    if (!run.latencyNs.empty() || !run.memory.isEmpty() || !run.memory.phases.isEmpty()) {
-        if (!run.memory.isConsistent())
+    if (!run.latencyMs.isEmpty() || !run.warmupMs.isEmpty() || !run.memory.isEmpty() || !run.memory.markers.isEmpty()) {
+        const MemoryTimeline& m = run.memory;
+        if (m.anonBytes.size() != m.tUs.size() || m.fileBytes.size() != m.tUs.size())
             return Error(Error::Kind::Internal, QStringLiteral("The memory timeline of run %1 has columns of different lengths.").arg(run.id));
-        QJsonArray phases;
-        for (const PhaseMark& p : run.memory.phases)
-            phases.append(QJsonObject{{QStringLiteral("name"), p.name}, {QStringLiteral("t_us"), p.tUs}});
-        const QByteArray latency = run.latencyNs.empty() ? QByteArray() : samplecodec::encode(run.latencyNs);
-        const QByteArray memory = run.memory.isEmpty()
-                                      ? QByteArray()
-                                      : samplecodec::encode({&run.memory.tUs, &run.memory.anonBytes, &run.memory.fileBytes});
-        auto q = m_conn->exec(QStringLiteral("INSERT INTO samples (run_id, latency, memory, phases) VALUES (?, ?, ?, ?)"),
-                              {run.id, latency, memory, sql::text(phases)}, doing);
+        QJsonArray markers;
+        for (const MemoryMarker& mk : m.markers)
+            markers.append(QJsonObject{{QStringLiteral("t_ms"), mk.tMs}, {QStringLiteral("phase"), phaseName(mk.phase)}});
+        const QJsonObject meta{{QStringLiteral("hz"), m.hz}, {QStringLiteral("source"), m.source}, {QStringLiteral("markers"), markers}};
+        auto blob = [](const QByteArray& b) { return b.isEmpty() ? QVariant(QMetaType(QMetaType::QByteArray)) : QVariant(b); };
+        auto q = m_conn->exec(QStringLiteral("INSERT INTO samples (run_id, latency, warmup, memory, memory_meta) VALUES (?, ?, ?, ?, ?)"),
+                              {run.id, blob(run.latencyMs.isEmpty() ? QByteArray() : samplecodec::encode(samplecodec::msToNs(run.latencyMs))),
+                               blob(run.warmupMs.isEmpty() ? QByteArray() : samplecodec::encode(samplecodec::msToNs(run.warmupMs))),
+                               blob(m.isEmpty() ? QByteArray() : samplecodec::encode({&m.tUs, &m.anonBytes, &m.fileBytes})), sql::text(meta)},
+                              doing);
         if (!q)
             return q.error();
     }
@@ -209,9 +239,12 @@ Status Store::finishRun(RunRecord& run)
                                                         .arg(run.id).arg(paths::pretty(path())));
             if (Status s = ensureModelVariant(copy.model, copy.variant); !s)
                 return s;
-            auto q = m_conn->exec(QStringLiteral("UPDATE runs SET variant_id = ?, status = ?, error = ?, batch = ?, threads = ?, engine = ?, "
-                                                 "mode = ?, config = ?, fingerprint = ?, result = ?, finished_ms = ? WHERE id = ?"),
-                                  {copy.variant.id, runStatusName(copy.status), copy.error, copy.batch(), copy.threads(), copy.engine(),
+            if (copy.uuid.isEmpty())
+                copy.uuid = m_conn->scalar(QStringLiteral("SELECT uuid FROM runs WHERE id = ?"), doing, {run.id})->toString();
+            // The producer may name the run only when it ends (the benchmark's RunResult uuid).
+            auto q = m_conn->exec(QStringLiteral("UPDATE runs SET uuid = ?, variant_id = ?, status = ?, error = ?, batch = ?, threads = ?, "
+                                                 "engine = ?, mode = ?, config = ?, fingerprint = ?, result = ?, finished_ms = ? WHERE id = ?"),
+                                  {copy.uuid, copy.variant.id, runStatusName(copy.status), copy.error, copy.batch(), copy.threads(), copy.engine(),
                                    copy.mode(), sql::text(copy.config), sql::text(copy.fingerprint), sql::text(copy.result),
                                    sql::ms(copy.finished), copy.id},
                                   doing);

@@ -203,7 +203,7 @@ private Q_SLOTS:
         QVERIFY(parsed);
         QCOMPARE(parsed->runs.size(), 3);
         QVERIFY(!parsed->baselineUuid.isEmpty());
-        QCOMPARE(parsed->runs.first().latencyNs.size(), size_t(2000));
+        QCOMPARE(parsed->runs.first().latencyMs.size(), 2000);
 
         // Into a database that does not exist yet (another machine's), twice.
         const QString other = m_dir.filePath(QStringLiteral("laptop.sqlite"));

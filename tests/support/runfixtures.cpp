@@ -66,35 +66,40 @@ RunRecord makeRun(quint32 seed, int latencySamples, int memorySamples, const QSt
                              {QStringLiteral("warmup"), 10}};
     run.fingerprint = fingerprint();
     const double base = scheme.startsWith(QLatin1String("fp32")) ? 2.0 : 0.8;
-    run.latencyNs.reserve(size_t(latencySamples));
+    // Whole nanoseconds over 1e6, as the benchmark's clock gives them.
+    run.latencyMs.reserve(latencySamples);
     for (int i = 0; i < latencySamples; ++i)
-        run.latencyNs.push_back(qint64(base * 1e6 * (1.0 + 0.05 * rng.generateDouble())) + (i % 97 == 0 ? 400'000 : 0));
+        run.latencyMs.push_back(double(qint64(base * 1e6 * (1.0 + 0.05 * rng.generateDouble())) + (i % 97 == 0 ? 400'000 : 0)) / 1e6);
+    for (int i = 0; i < std::min(latencySamples, 10); ++i)
+        run.warmupMs.push_back(double(qint64(base * 3e6) - i * 100'000) / 1e6);
     qint64 anon = 80'000'000, file = 40'000'000;
+    run.memory.hz = 1000;
+    run.memory.source = QStringLiteral("statm");
     for (int i = 0; i < memorySamples; ++i) {
         run.memory.tUs.push_back(qint64(i) * 1000 + rng.bounded(50));
         if (i < memorySamples / 5)
-            anon += rng.bounded(200'000);
+            anon += 4096 * rng.bounded(50);
         run.memory.anonBytes.push_back(anon);
         run.memory.fileBytes.push_back(file + (i % 10) * 4096);
     }
     if (memorySamples > 0) {
-        run.memory.phases = {{QStringLiteral("load"), 0},
-                             {QStringLiteral("warmup"), run.memory.tUs[size_t(memorySamples / 5)]},
-                             {QStringLiteral("steady"), run.memory.tUs[size_t(memorySamples / 3)]}};
+        run.memory.markers = {{0.0, Phase::Load},
+                              {double(run.memory.tUs[memorySamples / 5]) / 1000.0, Phase::Warmup},
+                              {double(run.memory.tUs[memorySamples / 3]) / 1000.0, Phase::Steady}};
     }
-    std::vector<qint64> sorted = run.latencyNs;
+    std::vector<double> sorted(run.latencyMs.begin(), run.latencyMs.end());
     std::sort(sorted.begin(), sorted.end());
-    auto pct = [&](double p) { return sorted.empty() ? qQNaN() : double(sorted[size_t(p * double(sorted.size() - 1))]) / 1e6; };
+    auto pct = [&](double p) { return sorted.empty() ? qQNaN() : sorted[size_t(p * double(sorted.size() - 1))]; };
     double mean = 0;
-    for (qint64 v : sorted)
-        mean += double(v);
-    mean = sorted.empty() ? qQNaN() : mean / double(sorted.size()) / 1e6;
+    for (double v : sorted)
+        mean += v;
+    mean = sorted.empty() ? qQNaN() : mean / double(sorted.size());
     run.metrics = {{metric::LatencyMeanMs, mean},
                    {metric::LatencyP50Ms, pct(0.5)},
                    {metric::LatencyP90Ms, pct(0.9)},
                    {metric::LatencyP99Ms, pct(0.99)},
                    {metric::ThroughputPerS, batch * 1000.0 / mean},
-                   {metric::PeakMb, double(anon + file) / 1e6},
+                   {metric::PeakMb, double(anon + file) / (1024.0 * 1024.0)},
                    {metric::CpuPercent, 98.0 + rng.bounded(2.0)},
                    {metric::Iterations, double(latencySamples)},
                    {metric::Noisy, 0}};

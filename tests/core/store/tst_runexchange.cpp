@@ -108,9 +108,13 @@ const std::vector<BadCase>& badCases()
              a[5] = 0;
              m.insert(QStringLiteral("t_us"), a);
          }), "runs[0].memory.t_us[5] goes back in time"},
-        {"phase without name", onRunObject(QStringLiteral("memory"), [](QJsonObject& m) {
-             m.insert(QStringLiteral("phases"), QJsonArray{QJsonObject{{QStringLiteral("t_us"), 5}}});
-         }), "runs[0].memory.phases[0].name is missing"},
+        {"marker without phase", onRunObject(QStringLiteral("memory"), [](QJsonObject& m) {
+             m.insert(QStringLiteral("markers"), QJsonArray{QJsonObject{{QStringLiteral("t_ms"), 5}}});
+         }), "runs[0].memory.markers[0].phase is missing"},
+        {"marker unknown phase", onRunObject(QStringLiteral("memory"), [](QJsonObject& m) {
+             m.insert(QStringLiteral("markers"), QJsonArray{QJsonObject{{QStringLiteral("t_ms"), 5}, {QStringLiteral("phase"), QStringLiteral("lunch")}}});
+         }), "runs[0].memory.markers[0].phase must be load, first_inference"},
+        {"warmup cut short", onRun([](QJsonObject& o) { o.insert(QStringLiteral("warmup_count"), 99); }), "warmup_count says 99"},
         {"layer not an object", onRun([](QJsonObject& o) { o.insert(QStringLiteral("layers"), QJsonArray{QStringLiteral("conv1")}); }), "runs[0].layers[0] must be an object"},
         {"tag a number", onRun([](QJsonObject& o) { o.insert(QStringLiteral("tags"), QJsonArray{1}); }), "runs[0].tags[0] must be a non-empty text"},
         {"note a number", onRun([](QJsonObject& o) { o.insert(QStringLiteral("note"), 3); }), "runs[0].note must be text"},
@@ -158,9 +162,13 @@ private Q_SLOTS:
             QCOMPARE(b.fingerprint, a.fingerprint);
             QCOMPARE(b.config, a.config);
             QCOMPARE(b.metrics, a.metrics);
-            QVERIFY(b.latencyNs == a.latencyNs);
-            QVERIFY(b.memory.tUs == a.memory.tUs && b.memory.anonBytes == a.memory.anonBytes && b.memory.fileBytes == a.memory.fileBytes);
-            QCOMPARE(b.memory.phases.size(), a.memory.phases.size());
+            QCOMPARE(b.latencyMs, a.latencyMs);
+            QCOMPARE(b.warmupMs, a.warmupMs);
+            QCOMPARE(b.memory.tUs, a.memory.tUs);
+            QCOMPARE(b.memory.anonBytes, a.memory.anonBytes);
+            QCOMPARE(b.memory.fileBytes, a.memory.fileBytes);
+            QCOMPARE(b.memory.markers, a.memory.markers);
+            QCOMPARE(b.memory.hz, a.memory.hz);
             QCOMPARE(b.evaluation, a.evaluation);
             QCOMPARE(b.layers.size(), a.layers.size());
             QCOMPARE(b.tags, a.tags);
@@ -174,7 +182,7 @@ private Q_SLOTS:
         QCOMPARE(root.value(QLatin1String("version")).toInt(), exchange::kVersion);
         QCOMPARE(root.value(QLatin1String("kind")).toString(), QStringLiteral("runs"));
         for (const char* key : {"uuid", "kind", "status", "started", "model", "variant", "config", "fingerprint", "metrics",
-                                "latency_ns", "latency_count", "memory", "evaluation", "layers", "tags", "note"})
+                                "latency_ns", "latency_count", "warmup_ns", "warmup_count", "memory", "evaluation", "layers", "tags", "note"})
             QVERIFY2(firstRun(root).contains(QLatin1String(key)), key);
     }
 
@@ -219,7 +227,7 @@ private Q_SLOTS:
             auto copy = (*b)->loadRun(first->added[i]);
             QVERIFY(copy);
             QCOMPARE(copy->uuid, orig.uuid);
-            QVERIFY(copy->latencyNs == orig.latencyNs);
+            QCOMPARE(copy->latencyMs, orig.latencyMs);
             QVERIFY(copy->memory.anonBytes == orig.memory.anonBytes);
             QCOMPARE(copy->fingerprint, orig.fingerprint);
             QCOMPARE(copy->metrics, orig.metrics);

@@ -29,7 +29,7 @@ private Q_SLOTS:
         QFETCH(int, rows);
         QFETCH(int, pattern);
         QRandomGenerator rng(42);
-        std::vector<qint64> a, b, c;
+        QVector<qint64> a, b, c;
         for (int i = 0; i < rows; ++i) {
             switch (pattern) {
             case 0:
@@ -53,11 +53,13 @@ private Q_SLOTS:
         const QByteArray one = samplecodec::encode(a);
         auto back = samplecodec::decode(one, 1);
         QVERIFY(back);
-        QVERIFY(back->at(0) == a);
+        QCOMPARE(back->at(0), a);
         const QByteArray three = samplecodec::encode({&a, &b, &c});
         auto cols = samplecodec::decode(three, 3);
         QVERIFY(cols);
-        QVERIFY(cols->at(0) == a && cols->at(1) == b && cols->at(2) == c);
+        QCOMPARE(cols->at(0), a);
+        QCOMPARE(cols->at(1), b);
+        QCOMPARE(cols->at(2), c);
         if (pattern == 0 && rows > 1000) {
             // Compact: latencies near 1 ms in at most 3 bytes each, a steady timeline in ~2.
             QVERIFY2(one.size() < rows * 3 + 16, qPrintable(QString::number(one.size())));
@@ -65,12 +67,21 @@ private Q_SLOTS:
         }
     }
 
+    void millisecondsRoundTrip()
+    {
+        // Samples the clocks give as whole ns, divided by 1e6, come back identical.
+        QVector<double> ms;
+        for (qint64 ns : {qint64(1), qint64(999), qint64(1'234'567), qint64(98'765'432'109), qint64(3'600'000'000'000)})
+            ms << double(ns) / 1e6;
+        QCOMPARE(samplecodec::nsToMs(samplecodec::msToNs(ms)), ms);
+    }
+
     void refusesDamagedBlobs_data()
     {
         QTest::addColumn<QByteArray>("blob");
         QTest::addColumn<int>("columns");
         QTest::addColumn<QString>("expected");
-        std::vector<qint64> v{1, 2, 300000, -5};
+        QVector<qint64> v{1, 2, 300000, -5};
         const QByteArray good = samplecodec::encode(v);
         QTest::newRow("bad magic") << QByteArray("XXXX\x01\x00\x00\x00\x00", 9) << 1 << "unknown sample format";
         QTest::newRow("too short") << QByteArray("QSV") << 1 << "unknown sample format";
