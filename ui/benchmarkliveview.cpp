@@ -146,6 +146,7 @@ void BenchmarkLiveView::finishRun(const RunResult& r)
     case RunStatus::Failed: status = tr("<b>failed</b>: %1").arg(r.error.toHtmlEscaped()); break;
     case RunStatus::Cancelled: status = tr("<b>cancelled</b>"); break;
     case RunStatus::Running: status = tr("running"); break;
+    case RunStatus::Interrupted: status = tr("<b>interrupted</b>: %1").arg(r.error.toHtmlEscaped()); break;
     }
     m_phase->setTextFormat(Qt::RichText);
     m_phase->setText(tr("%1 · %2 steady forwards in %3 s%4")
