@@ -281,9 +281,11 @@ Result<qint64> Store::findRun(const QString& idOrUuid) const
         auto found = m_conn->scalar(QStringLiteral("SELECT id FROM runs WHERE id = ?"), doing, {id});
         if (!found)
             return found.error();
-        if (found->isNull())
+        if (!found->isNull())
+            return id;
+        // A UUID may start with digits only: "31415926" is a run number first, a UUID prefix second.
+        if (arg.size() < 4)
             return Error::badInput(QStringLiteral("There is no run %1 in %2. `quantscope-cli runs list` shows the runs it has.").arg(id).arg(db));
-        return id;
     }
     static const QRegularExpression uuidChars(QStringLiteral("^[0-9a-fA-F-]{4,36}$"));
     if (!uuidChars.match(arg).hasMatch())
@@ -294,6 +296,9 @@ Result<qint64> Store::findRun(const QString& idOrUuid) const
     QVector<qint64> ids;
     while (q->next())
         ids << q->value(0).toLongLong();
+    if (ids.isEmpty() && isNumber)
+        return Error::badInput(QStringLiteral("There is no run %1 in %2 (nor one whose UUID starts with it). `quantscope-cli runs list` "
+                                              "shows the runs it has.").arg(arg, db));
     if (ids.isEmpty())
         return Error::badInput(QStringLiteral("No run in %1 has a UUID starting with '%2'.").arg(db, arg));
     if (ids.size() > 1)

@@ -152,7 +152,7 @@ private Q_SLOTS:
         QCOMPARE(o.value(QLatin1String("memory")).toObject().value(QLatin1String("t_us")).toArray().size(), 500);
         // By UUID prefix; unknown runs.
         const QString uuid = o.value(QLatin1String("uuid")).toString();
-        r = run({QStringLiteral("runs"), QStringLiteral("show"), uuid.left(8)});
+        r = run({QStringLiteral("runs"), QStringLiteral("show"), uuid.left(13)});
         QCOMPARE(r.exitCode, 0);
         r = run({QStringLiteral("runs"), QStringLiteral("show"), QStringLiteral("999")});
         QCOMPARE(r.exitCode, 3);

@@ -325,6 +325,11 @@ private Q_SLOTS:
         QCOMPARE(*(*store)->findRun(QStringLiteral("aaaa2")), b.id);
         QCOMPARE(*(*store)->findRun(QStringLiteral("AAAA1111")), a.id);
         QCOMPARE(*(*store)->findRun(b.uuid), b.id);
+        RunRecord digits = test::makeRun(3, 1, 1);
+        digits.uuid = QStringLiteral("31415926-0000-4000-8000-000000000003");
+        QVERIFY((*store)->recordRun(digits));
+        QCOMPARE(*(*store)->findRun(QStringLiteral("31415926")), digits.id); // no run has that number
+        QCOMPARE(*(*store)->findRun(QString::number(digits.id)), digits.id);
         auto ambiguous = (*store)->findRun(QStringLiteral("aaaa"));
         QVERIFY(!ambiguous);
         QVERIFY(ambiguous.error().message.contains(QStringLiteral("Several runs")));
@@ -333,7 +338,7 @@ private Q_SLOTS:
         auto junk = (*store)->findRun(QStringLiteral("'; DROP TABLE runs; --"));
         QVERIFY(!junk);
         QCOMPARE(junk.error().kind, Error::Kind::Usage);
-        QCOMPARE(*(*store)->runCount(), 2);
+        QCOMPARE(*(*store)->runCount(), 3);
     }
 
     void readOnlyStoreRefusesWrites()
