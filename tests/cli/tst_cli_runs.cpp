@@ -22,13 +22,6 @@ using test::CliResult;
 
 namespace {
 
-QJsonObject parseJson(const QString& text)
-{
-    QJsonParseError e;
-    const QJsonDocument d = QJsonDocument::fromJson(text.toUtf8(), &e);
-    return e.error == QJsonParseError::NoError ? d.object() : QJsonObject();
-}
-
 enum class Limit { None, FileSize64k, NobodyUser };
 
 /// Runs the CLI with its data directory in \a dataDir (so the default database is a fresh one),
@@ -115,7 +108,7 @@ private Q_SLOTS:
 
         r = run({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = test::parseJsonObject(r.out);
         QCOMPARE(o.value(QLatin1String("database")).toString(), m_db);
         const QJsonArray runs = o.value(QLatin1String("runs")).toArray();
         QCOMPARE(runs.size(), 4);
@@ -125,13 +118,13 @@ private Q_SLOTS:
         QCOMPARE(runs.first().toObject().value(QLatin1String("model")).toString(), QStringLiteral("<script>alert(1)</script>.pt"));
 
         r = run({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--kind"), QStringLiteral("eval"), QStringLiteral("--json")});
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toArray().size(), 1);
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toArray().first().toObject().value(QLatin1String("metrics")).toObject()
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().size(), 1);
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().first().toObject().value(QLatin1String("metrics")).toObject()
                      .value(QLatin1String("top1")).toDouble(), 89.6);
         r = run({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--status"), QStringLiteral("done")});
         QCOMPARE(r.exitCode, 2);
         r = run({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--limit"), QStringLiteral("2"), QStringLiteral("--json")});
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toArray().size(), 2);
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().size(), 2);
     }
 
     void show()
@@ -141,13 +134,13 @@ private Q_SLOTS:
         for (const char* s : {"static-int8 (onednn)", "Latency samples:", "2000 (p50", "Memory samples:", "Environment:", "latency_p50_ms"})
             QVERIFY2(r.out.contains(QLatin1String(s)), s);
         r = run({QStringLiteral("runs"), QStringLiteral("show"), QString::number(m_ids[1]), QStringLiteral("--json")});
-        QJsonObject o = parseJson(r.out);
+        QJsonObject o = test::parseJsonObject(r.out);
         QCOMPARE(o.value(QLatin1String("id")).toInteger(), m_ids[1]);
         QVERIFY(!o.contains(QLatin1String("latency_ns")));
         QCOMPARE(o.value(QLatin1String("latency_count")).toInt(), 2000);
         QVERIFY(o.value(QLatin1String("fingerprint")).toObject().contains(QLatin1String("cpu")));
         r = run({QStringLiteral("runs"), QStringLiteral("show"), QString::number(m_ids[1]), QStringLiteral("--json"), QStringLiteral("--samples")});
-        o = parseJson(r.out);
+        o = test::parseJsonObject(r.out);
         QCOMPARE(o.value(QLatin1String("latency_ns")).toArray().size(), 2000);
         QCOMPARE(o.value(QLatin1String("memory")).toObject().value(QLatin1String("t_us")).toArray().size(), 500);
         // By UUID prefix; unknown runs.
@@ -158,7 +151,7 @@ private Q_SLOTS:
         QCOMPARE(r.exitCode, 3);
         QVERIFY(r.err.contains(QStringLiteral("no run 999")));
         r = run({QStringLiteral("runs"), QStringLiteral("show"), QStringLiteral("999"), QStringLiteral("--json")});
-        QCOMPARE(parseJson(r.out).value(QLatin1String("error")).toObject().value(QLatin1String("exit_code")).toInt(), 3);
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("error")).toObject().value(QLatin1String("exit_code")).toInt(), 3);
     }
 
     void tagNoteDelete()
@@ -167,15 +160,15 @@ private Q_SLOTS:
         auto r = run({QStringLiteral("runs"), QStringLiteral("tag"), ids, QStringLiteral("nightly"), QStringLiteral("x86")});
         QCOMPARE(r.exitCode, 0);
         r = run({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--tag"), QStringLiteral("nightly"), QStringLiteral("--json")});
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toArray().size(), 2);
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().size(), 2);
         r = run({QStringLiteral("runs"), QStringLiteral("tag"), QString::number(m_ids[0]), QStringLiteral("x86"), QStringLiteral("--remove")});
         QCOMPARE(r.exitCode, 0);
         r = run({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--tag"), QStringLiteral("x86"), QStringLiteral("--json")});
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toArray().size(), 1);
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().size(), 1);
         r = run({QStringLiteral("runs"), QStringLiteral("note"), QString::number(m_ids[0]), QStringLiteral("measured on battery")});
         QCOMPARE(r.exitCode, 0);
         r = run({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--filter"), QStringLiteral("battery"), QStringLiteral("--json")});
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toArray().first().toObject().value(QLatin1String("note")).toString(),
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().first().toObject().value(QLatin1String("note")).toString(),
                  QStringLiteral("measured on battery"));
         r = run({QStringLiteral("runs"), QStringLiteral("tag"), QStringLiteral("555"), QStringLiteral("x")});
         QCOMPARE(r.exitCode, 3);
@@ -187,7 +180,7 @@ private Q_SLOTS:
         store->reset();
         r = run({QStringLiteral("runs"), QStringLiteral("delete"), QString::number(extra.id), QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(parseJson(r.out).value(QLatin1String("deleted")).toArray().first().toInteger(), extra.id);
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("deleted")).toArray().first().toInteger(), extra.id);
         r = run({QStringLiteral("runs"), QStringLiteral("delete"), QString::number(extra.id)});
         QCOMPARE(r.exitCode, 3);
     }
@@ -198,7 +191,7 @@ private Q_SLOTS:
         auto r = run({QStringLiteral("runs"), QStringLiteral("export"), QString::number(m_ids[1]), QString::number(m_ids[2]),
                       QStringLiteral("--baseline"), QString::number(m_ids[0]), QStringLiteral("--out"), file, QStringLiteral("--json")});
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toInt(), 3);
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toInt(), 3);
         auto parsed = exchange::readFile(file);
         QVERIFY(parsed);
         QCOMPARE(parsed->runs.size(), 3);
@@ -209,14 +202,14 @@ private Q_SLOTS:
         const QString other = m_dir.filePath(QStringLiteral("laptop.sqlite"));
         r = cli({QStringLiteral("runs"), QStringLiteral("import"), file, QStringLiteral("--db"), other, QStringLiteral("--json")}, m_dir.path());
         QCOMPARE(r.exitCode, 0);
-        QJsonObject result = parseJson(r.out).value(QLatin1String("files")).toArray().first().toObject();
+        QJsonObject result = test::parseJsonObject(r.out).value(QLatin1String("files")).toArray().first().toObject();
         QCOMPARE(result.value(QLatin1String("added")).toArray().size(), 3);
         r = cli({QStringLiteral("runs"), QStringLiteral("import"), file, QStringLiteral("--db"), other}, m_dir.path());
         QCOMPARE(r.exitCode, 0);
         QVERIFY2(r.out.contains(QStringLiteral("imported 0 runs; 3 already present")), qPrintable(r.out));
         r = cli({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--db"), other, QStringLiteral("--json")}, m_dir.path());
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toArray().size(), 3);
-        QVERIFY(parseJson(r.out).value(QLatin1String("runs")).toArray().first().toObject().value(QLatin1String("imported")).toBool());
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().size(), 3);
+        QVERIFY(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().first().toObject().value(QLatin1String("imported")).toBool());
 
         // Export by tag and everything.
         r = run({QStringLiteral("runs"), QStringLiteral("export"), QStringLiteral("--all"), QStringLiteral("--out"), m_dir.filePath(QStringLiteral("all.json"))});
@@ -251,7 +244,7 @@ private Q_SLOTS:
         QVERIFY2(r.err.contains(QStringLiteral("runs[0].status must be one of")), qPrintable(r.err));
         QVERIFY(r.err.contains(QStringLiteral("bad.json")));
         r = cli({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--db"), target, QStringLiteral("--json")}, m_dir.path());
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toArray().size(), 0);
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().size(), 0);
         r = cli({QStringLiteral("runs"), QStringLiteral("import"), m_dir.filePath(QStringLiteral("nope.json")), QStringLiteral("--db"), target}, m_dir.path());
         QCOMPARE(r.exitCode, 3);
     }
@@ -330,7 +323,7 @@ private Q_SLOTS:
         }
         auto r = cli({QStringLiteral("runs"), QStringLiteral("list"), QStringLiteral("--db"), db, QStringLiteral("--json")}, dir.path(), as);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        QCOMPARE(parseJson(r.out).value(QLatin1String("runs")).toArray().size(), 1);
+        QCOMPARE(test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().size(), 1);
         r = cli({QStringLiteral("runs"), QStringLiteral("tag"), QStringLiteral("1"), QStringLiteral("x"), QStringLiteral("--db"), db}, dir.path(), as);
         QCOMPARE(r.exitCode, 5);
         QVERIFY2(r.err.contains(QStringLiteral("read-only")), qPrintable(r.err));
