@@ -5,7 +5,6 @@
 #include "core/common/logging.h"
 #include "core/common/paths.h"
 
-#include <QtCore/QCryptographicHash>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QSet>
@@ -13,44 +12,13 @@
 
 namespace qs {
 
-FileScan scanModelFile(const QString& path)
-{
-    FileScan scan;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly))
-        return scan;
-    QCryptographicHash hash(QCryptographicHash::Sha256);
-    // TorchScript archives store code and pickles uncompressed: the markers appear verbatim.
-    static const QByteArrayList markers{"quantized::", "ops.quantized.", "ao.nn.quantized", "nn.quantized.", "quantize_per_"};
-    QByteArray carry;
-    while (!f.atEnd()) {
-        const QByteArray chunk = f.read(1 << 20);
-        if (chunk.isEmpty())
-            break;
-        hash.addData(chunk);
-        if (!scan.quantized) {
-            const QByteArray window = carry + chunk;
-            for (const QByteArray& m : markers) {
-                if (window.contains(m)) {
-                    scan.quantized = true;
-                    break;
-                }
-            }
-            carry = chunk.right(32);
-        }
-    }
-    scan.sha256 = QString::fromLatin1(hash.result().toHex());
-    scan.ok = true;
-    return scan;
-}
-
 QVector<RunConfig> BenchmarkSweep::expand(const QVector<bool>& quantized) const
 {
     QVector<RunConfig> runs;
-    const QStringList engineList = engines.isEmpty() ? QStringList{QString()} : engines;
     const QVector<int> threadList = threads.isEmpty() ? QVector<int>{1} : threads;
     const QVector<qint64> batchList = batches.isEmpty() ? QVector<qint64>{1} : batches;
     auto block = [&](const BenchmarkTarget& t, bool optimized) {
+        const QStringList engineList = !engines.isEmpty() ? engines : QStringList{t.engine};
         for (const QString& engine : engineList) {
             for (int th : threadList) {
                 for (qint64 b : batchList) {
@@ -103,7 +71,14 @@ Status BenchmarkJob::run()
         checkCancelled();
         setProgress(0, QStringLiteral("Preparing %1").arg(QFileInfo(t.path).fileName()));
         const FileScan scan = scanModelFile(t.path);
-        quantized << scan.quantized;
+        quantized << (scan.quantized || !scan.scheme.isEmpty());
+        // A Quantscope artifact says which scheme made it and for which engine.
+        if (t.variant.isEmpty() && !scan.scheme.isEmpty()) {
+            t.variant = scan.scheme;
+            t.scheme = scan.scheme;
+        }
+        if (t.engine.isEmpty())
+            t.engine = scan.engine;
         sha.insert(t.path, scan.sha256);
         if (!scan.ok)
             refused.insert(t.path, Error::badInput(QStringLiteral("Cannot read %1.").arg(paths::pretty(t.path))));

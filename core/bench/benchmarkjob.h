@@ -12,9 +12,10 @@ namespace qs {
 struct BenchmarkTarget
 {
     QString path;
-    QString variant; ///< "" = decided from the file: "fp32", or "quantized" when it holds quantized ops
+    QString variant; ///< "" = from the file: a Quantscope artifact's scheme, "quantized" for other quantized files, else "fp32"
     QString scheme;
     InputSpec inputs; ///< empty = the sidecar next to the file
+    QString engine;   ///< used when the sweep lists no engines; "" = the artifact's engine, else the fastest
 };
 
 /// \brief Variants x batch sizes x thread counts x engines, with the protocol every Run follows.
@@ -68,12 +69,17 @@ private:
     QVector<RunResult> m_results;
 };
 
-/// \brief Whether a TorchScript file holds quantized ops or modules (a scan of its bytes for
-/// quantized:: ops and torch.ao.nn.quantized classes), and its sha256; one read of the file.
+/// \brief What a TorchScript file says about itself before it is loaded: its sha256, whether it
+/// holds quantized ops or modules (its code and pickles are stored uncompressed, so a scan of the
+/// bytes for quantized:: ops and torch.ao.nn.quantized classes finds them), and for a Quantscope
+/// artifact the scheme and engine of its extra file `quantscope.json`.
 struct FileScan
 {
     QString sha256;
     bool quantized = false;
+    QString scheme;  ///< artifact's scheme, e.g. "dynamic-int8"
+    QString engine;  ///< engine the artifact was made for
+    QString runtime; ///< "quantized-kernels" or "dequantized-at-load"
     bool ok = false;
 };
 FileScan scanModelFile(const QString& path);

@@ -287,7 +287,10 @@ int runBench(Context& ctx, const QStringList& args)
             return ctx.fail(Error::usage(QStringLiteral("%1 needs input shapes: TorchScript does not record them. Give --input "
                                                         "SHAPE[:dtype] (e.g. --input 1x3x224x224) or write %2.")
                                              .arg(QFileInfo(path).fileName(), paths::pretty(InputSpec::sidecarCandidates(path).value(0)))));
-        sweep.targets << BenchmarkTarget{QFileInfo(path).absoluteFilePath(), QString(), QString(), *spec};
+        BenchmarkTarget target;
+        target.path = QFileInfo(path).absoluteFilePath();
+        target.inputs = *spec;
+        sweep.targets << target;
     }
     if (p.mode == RunMode::Isolated && childExecutable().isEmpty())
         return ctx.fail(Error(Error::Kind::Internal, QStringLiteral("--isolated needs quantscope-cli on PATH or QUANTSCOPE_CLI.")));

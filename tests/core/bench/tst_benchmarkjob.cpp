@@ -6,6 +6,8 @@
 #include "core/bench/procfs.h"
 #include "core/jobs/jobrunner.h"
 #include "core/model/modelfactory.h"
+#include "core/model/modelloader.h"
+#include "core/quant/quantizer.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QTemporaryDir>
@@ -23,6 +25,14 @@ namespace {
 InputSpec spec(const QString& text)
 {
     return InputSpec::parse({text}).value();
+}
+
+BenchmarkTarget target(const QString& path, const QString& inputs)
+{
+    BenchmarkTarget t;
+    t.path = path;
+    t.inputs = spec(inputs);
+    return t;
 }
 
 // Short runs: the protocol is what is tested, not the machine.
@@ -49,12 +59,12 @@ qint64 cancelWhenSteady(BenchmarkJob& job)
     QElapsedTimer timer;
     std::atomic<qint64> emittedAt{-1};
     QObject::connect(&job, &Job::finished, &job, [&] { emittedAt = timer.elapsed(); }, Qt::DirectConnection);
-    QTest::qWaitFor([&] { return steady; }, 60000);
-    if (!steady)
+    if (!QTest::qWaitFor([&] { return steady; }, 60000))
         return -1;
     timer.start();
     job.cancel();
-    QTest::qWaitFor([&] { return finished.count() == 1; }, 10000);
+    if (!QTest::qWaitFor([&] { return finished.count() == 1; }, 10000))
+        return -1;
     return emittedAt.load();
 }
 
@@ -237,8 +247,8 @@ private Q_SLOTS:
     void sweepOrderIsBlocks()
     {
         BenchmarkSweep sweep;
-        sweep.targets << BenchmarkTarget{m_mlp, {}, {}, spec(QStringLiteral("1x64"))}
-                      << BenchmarkTarget{m_mlp2, {}, {}, spec(QStringLiteral("1x64"))};
+        sweep.targets << target(m_mlp, QStringLiteral("1x64"))
+                      << target(m_mlp2, QStringLiteral("1x64"));
         sweep.batches = {1, 4};
         sweep.threads = {1, 2};
         sweep.baselineOptimized = true;
@@ -279,10 +289,46 @@ private Q_SLOTS:
         QCOMPARE(job.results().size(), 8);
     }
 
+    void quantscopeArtifactsAreLabelled()
+    {
+        // A variant made by Quantscope's quantizer carries its scheme and engine.
+        auto fp32 = loadModel(m_mlp);
+        QVERIFY(fp32.ok());
+        QuantizeOptions options;
+        options.scheme = QStringLiteral("dynamic-int8");
+        options.engine = QStringLiteral("qnnpack");
+        options.inputs = spec(QStringLiteral("1x64"));
+        options.outPath = path("mlp.dynamic-int8.pt");
+        auto q = quantizeModel(*fp32, options);
+        QVERIFY2(q.ok(), q.ok() ? "" : qPrintable(q.error().message));
+        const FileScan scan = scanModelFile(options.outPath);
+        QVERIFY(scan.ok && scan.quantized);
+        QCOMPARE(scan.scheme, QStringLiteral("dynamic-int8"));
+        QCOMPARE(scan.engine, QStringLiteral("qnnpack"));
+        QCOMPARE(scan.sha256, q->model.sha256());
+        const FileScan plain = scanModelFile(m_mlp);
+        QVERIFY(plain.ok && !plain.quantized && plain.scheme.isEmpty());
+
+        BenchmarkSweep sweep;
+        sweep.targets << target(m_mlp, QStringLiteral("1x64")) << target(options.outPath, QStringLiteral("1x64"));
+        sweep.baselineOptimized = true;
+        sweep.protocol = quick(QString(), InputSpec());
+        BenchmarkJob job(sweep);
+        QVERIFY(job.runNow().ok());
+        const QVector<RunResult> runs = job.results();
+        QCOMPARE(runs.size(), 3); // fp32, fp32-optimized, dynamic-int8 (no optimized copy of a quantized variant)
+        QCOMPARE(runs[0].config.variant, QStringLiteral("fp32"));
+        QCOMPARE(runs[1].config.variant, QStringLiteral("fp32-optimized"));
+        QCOMPARE(runs[2].config.variant, QStringLiteral("dynamic-int8"));
+        QCOMPARE(runs[2].config.scheme, QStringLiteral("dynamic-int8"));
+        QCOMPARE(runs[2].config.engine, QStringLiteral("qnnpack")); // the engine it was made for
+        QVERIFY(runs[2].memory.weightsBytes < runs[0].memory.weightsBytes);
+    }
+
     void streamsWhileRunning()
     {
         BenchmarkSweep sweep;
-        sweep.targets << BenchmarkTarget{m_mlp, {}, {}, spec(QStringLiteral("1x64"))};
+        sweep.targets << target(m_mlp, QStringLiteral("1x64"));
         sweep.protocol = quick(QString(), InputSpec());
         sweep.protocol.minSeconds = 0.6;
         BenchmarkJob job(sweep);
@@ -307,7 +353,7 @@ private Q_SLOTS:
     void cancelIsQuick()
     {
         BenchmarkSweep sweep;
-        sweep.targets << BenchmarkTarget{m_mlp, {}, {}, spec(QStringLiteral("1x64"))};
+        sweep.targets << target(m_mlp, QStringLiteral("1x64"));
         sweep.protocol = quick(QString(), InputSpec());
         sweep.protocol.minSeconds = 30;
         sweep.protocol.maxIterations = 100000000;
@@ -373,7 +419,7 @@ private Q_SLOTS:
     void isolatedCancel()
     {
         BenchmarkSweep sweep;
-        sweep.targets << BenchmarkTarget{m_mlp, {}, {}, spec(QStringLiteral("1x64"))};
+        sweep.targets << target(m_mlp, QStringLiteral("1x64"));
         sweep.protocol = quick(QString(), InputSpec());
         sweep.protocol.minSeconds = 30;
         sweep.protocol.maxIterations = 100000000;
@@ -411,8 +457,8 @@ private Q_SLOTS:
     void wrongShapeNamesExpectedAndGiven()
     {
         BenchmarkSweep sweep;
-        sweep.targets << BenchmarkTarget{m_cnn, {}, {}, spec(QStringLiteral("1x3x28x28"))}
-                      << BenchmarkTarget{m_mlp, {}, {}, spec(QStringLiteral("1x64"))};
+        sweep.targets << target(m_cnn, QStringLiteral("1x3x28x28"))
+                      << target(m_mlp, QStringLiteral("1x64"));
         sweep.batches = {1, 2};
         sweep.protocol = quick(QString(), InputSpec());
         BenchmarkJob job(sweep);
