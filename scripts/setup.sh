@@ -46,6 +46,10 @@ packages=(
 if [ "$mode" = test ]; then
     packages+=(python3-torch xvfb xauth desktop-file-utils appstream)
 fi
+# The benchmark programs (tests/bench/bench) compare isolated peaks with /usr/bin/time -v.
+if [ "$mode" = test ]; then
+    packages+=(time)
+fi
 if [ "$mode" = studio ]; then
     packages+=(xvfb xauth)
 fi

@@ -280,10 +280,11 @@ void Measurement::firstInference()
             throw RunFailure{forwardFailure(f, QStringLiteral("its first forward"))};
         }
         m_r.memory.firstInferenceAllocBytes = tracker.peakBytes();
+        // Released while tracked, so that c10 forgets the tensors it reported to the tracker.
+        scanOutputs(out, m_r.nanOutputs, m_r.infOutputs);
+        out = c10::IValue();
     }
     m_phaseIterations = 1;
-    scanOutputs(out, m_r.nanOutputs, m_r.infOutputs);
-    out = c10::IValue();
     endPhase();
 }
 
@@ -302,27 +303,28 @@ void Measurement::warmup()
     for (int i = 0; i < count; ++i) {
         if (timed && Clock::now() >= deadline)
             break;
-        c10::IValue out;
-        const auto t0 = Clock::now();
+        double ms = 0;
         try {
             if (i == tracked) {
                 detail::AllocationTracker tracker(m_budget);
-                out = m_module->forward(m_inputs);
+                const auto t0 = Clock::now();
+                c10::IValue out = m_module->forward(m_inputs);
+                ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
                 m_r.memory.activationsBytes = tracker.peakBytes();
+                scanOutputs(out, m_r.nanOutputs, m_r.infOutputs);
             } else {
-                out = m_module->forward(m_inputs);
+                const auto t0 = Clock::now();
+                m_module->forward(m_inputs);
+                ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
             }
         } catch (...) {
             throw RunFailure{forwardFailure(detail::condenseCurrentException(), QStringLiteral("warmup forward %1").arg(i + 1))};
         }
-        const auto t1 = Clock::now();
-        m_r.warmupLatencyMs << std::chrono::duration<double, std::milli>(t1 - t0).count();
-        if (i == tracked)
-            scanOutputs(out, m_r.nanOutputs, m_r.infOutputs);
+        m_r.warmupLatencyMs << ms;
         ++m_phaseIterations;
         checkCancel();
         if (m_sampler.elapsedMs() >= m_nextTickMs) {
-            const double f = timed ? std::chrono::duration<double>(t1 - start).count() / m_c.warmupSeconds : double(i + 1) / count;
+            const double f = timed ? std::chrono::duration<double>(Clock::now() - start).count() / m_c.warmupSeconds : double(i + 1) / count;
             const QString of = timed ? QStringLiteral("%1 s").arg(m_c.warmupSeconds) : QString::number(count);
             tick(QStringLiteral("warmup %1/%2").arg(i + 1).arg(of), 0.15 + 0.15 * f);
         }

@@ -4,6 +4,8 @@
 
 #include "testsupport.h"
 
+#include "core/bench/threading.h"
+
 #include "core/data/dataset_p.h"
 #include "core/model/dtype.h"
 #include "core/model/tensorutil_p.h"
@@ -15,6 +17,8 @@
 #include <QtCore/QProcess>
 #include <QtCore/QtEndian>
 #include <QtCore/QVector>
+
+#include <chrono>
 
 #include <zlib.h>
 
@@ -168,6 +172,34 @@ bool writeScriptModule(const QString& path, const QString& source, const QString
         qWarning("writeScriptModule: %s", e.what());
         return false;
     }
+}
+
+QVector<double> bareForwardLatencies(const QString& path, const QStringList& inputs, int iterations, int warmup, int threads)
+{
+    QVector<double> ms;
+    auto spec = InputSpec::parse(inputs);
+    if (!spec)
+        return ms;
+    try {
+        threading::setComputeThreads(threads);
+        torch::jit::Module m = torch::jit::load(path.toStdString());
+        m.eval();
+        const std::vector<c10::IValue> in = detail::makeInputs(*spec, 0);
+        c10::InferenceMode guard;
+        for (int i = 0; i < warmup; ++i)
+            m.forward(in);
+        ms.reserve(iterations);
+        for (int i = 0; i < iterations; ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            m.forward(in);
+            const auto t1 = std::chrono::steady_clock::now();
+            ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
+        }
+    } catch (const std::exception& e) {
+        qWarning("bareForwardLatencies: %s", e.what());
+        ms.clear();
+    }
+    return ms;
 }
 
 QJsonObject jsonObject(const QString& text)

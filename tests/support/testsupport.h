@@ -46,6 +46,13 @@ std::optional<QString> runPython(const QString& code, const QStringList& args = 
 /// For models that misbehave on purpose: NaN outputs, forwards that throw, slow forwards.
 bool writeScriptModule(const QString& path, const QString& source, const QString& className = QStringLiteral("Custom"));
 
+/// Latencies (ms) of \a iterations forwards of the TorchScript file \a path on seeded inputs
+/// made from \a inputs (e.g. {"1x64"}), each timed alone with nothing else in the loop, under
+/// InferenceMode, after \a warmup forwards, with \a threads compute threads: the reference the
+/// benchmark harness is compared with (tests/bench/bench). Empty on failure.
+QVector<double> bareForwardLatencies(const QString& path, const QStringList& inputs, int iterations, int warmup = 10,
+                                     int threads = 1);
+
 /// The JSON object in \a text (empty when it is not one).
 QJsonObject jsonObject(const QString& text);
 
