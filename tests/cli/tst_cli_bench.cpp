@@ -56,7 +56,7 @@ private Q_SLOTS:
         const auto r = runCli(QStringList{QStringLiteral("bench"), m_demo, QStringLiteral("--batch"), QStringLiteral("1,2"),
                                           QStringLiteral("--json")} + kQuick);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const QJsonArray runs = qs::test::jsonObject(r.out).value(QLatin1String("runs")).toArray();
+        const QJsonArray runs = qs::test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray();
         QCOMPARE(runs.size(), 2);
         for (int i = 0; i < 2; ++i) {
             const QJsonObject run = runs[i].toObject();
@@ -80,7 +80,7 @@ private Q_SLOTS:
         }
         const auto full = runCli(QStringList{QStringLiteral("bench"), m_demo, QStringLiteral("--json"), QStringLiteral("--samples")} + kQuick);
         QVERIFY2(full.exitCode == 0, qPrintable(full.err));
-        const QJsonObject run = qs::test::jsonObject(full.out).value(QLatin1String("runs")).toArray().at(0).toObject();
+        const QJsonObject run = qs::test::parseJsonObject(full.out).value(QLatin1String("runs")).toArray().at(0).toObject();
         QCOMPARE(run.value(QLatin1String("latency_samples_ms")).toArray().size(), run.value(QLatin1String("iterations")).toInt());
         QVERIFY(!run.value(QLatin1String("memory_timeline")).toObject().value(QLatin1String("t_us")).toArray().isEmpty());
     }
@@ -97,7 +97,7 @@ private Q_SLOTS:
     {
         const auto r = runCli(QStringList{QStringLiteral("bench"), m_demo, QStringLiteral("--isolated"), QStringLiteral("--json")} + kQuick);
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const QJsonObject run = qs::test::jsonObject(r.out).value(QLatin1String("runs")).toArray().at(0).toObject();
+        const QJsonObject run = qs::test::parseJsonObject(r.out).value(QLatin1String("runs")).toArray().at(0).toObject();
         QCOMPARE(run.value(QLatin1String("mode")).toString(), QStringLiteral("isolated"));
         QCOMPARE(run.value(QLatin1String("status")).toString(), QStringLiteral("complete"));
         const QJsonObject mem = run.value(QLatin1String("memory_mb")).toObject();
@@ -111,7 +111,7 @@ private Q_SLOTS:
                                           QStringLiteral("--batch"), QStringLiteral("1,4"), QStringLiteral("--json")} + kQuick);
         QCOMPARE(r.exitCode, 3);
         QVERIFY2(r.err.contains(QStringLiteral("3 channels")), qPrintable(r.err));
-        const QJsonObject o = qs::test::jsonObject(r.out);
+        const QJsonObject o = qs::test::parseJsonObject(r.out);
         const QJsonArray runs = o.value(QLatin1String("runs")).toArray();
         QCOMPARE(runs.size(), 1); // the rest of the block is not attempted
         QCOMPARE(runs[0].toObject().value(QLatin1String("status")).toString(), QStringLiteral("failed"));
@@ -174,7 +174,7 @@ private Q_SLOTS:
         QVERIFY(p.waitForFinished(10000));
         QCOMPARE(p.exitStatus(), QProcess::NormalExit);
         QCOMPARE(p.exitCode(), 130);
-        const QJsonObject o = qs::test::jsonObject(QString::fromUtf8(p.readAllStandardOutput()));
+        const QJsonObject o = qs::test::parseJsonObject(QString::fromUtf8(p.readAllStandardOutput()));
         const QJsonObject run = o.value(QLatin1String("runs")).toArray().at(0).toObject();
         QCOMPARE(run.value(QLatin1String("status")).toString(), QStringLiteral("cancelled"));
         QVERIFY(run.value(QLatin1String("iterations")).toInt() > 0);

@@ -202,13 +202,6 @@ QVector<double> bareForwardLatencies(const QString& path, const QStringList& inp
     return ms;
 }
 
-QJsonObject jsonObject(const QString& text)
-{
-    QJsonParseError e;
-    const QJsonDocument d = QJsonDocument::fromJson(text.toUtf8(), &e);
-    return e.error == QJsonParseError::NoError ? d.object() : QJsonObject();
-}
-
 CliResult runCli(const QStringList& args, int timeoutMs)
 {
     CliResult r;

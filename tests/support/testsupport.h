@@ -53,9 +53,6 @@ bool writeScriptModule(const QString& path, const QString& source, const QString
 QVector<double> bareForwardLatencies(const QString& path, const QStringList& inputs, int iterations, int warmup = 10,
                                      int threads = 1);
 
-/// The JSON object in \a text (empty when it is not one).
-QJsonObject jsonObject(const QString& text);
-
 /// Runs quantscope-cli ($QS_CLI) with \a args; fills stdout, stderr and the exit code.
 struct CliResult
 {
