@@ -126,6 +126,15 @@ qint64 serializedBytes(const torch::jit::Module& m)
     }
 }
 
+// The options as the artifact records them: without its own path, so that the same model,
+// scheme and options give the same bytes wherever the file is written.
+QJsonObject artifactOptions(const QuantizeOptions& o)
+{
+    QJsonObject json = o.toJson();
+    json.remove(QStringLiteral("out"));
+    return json;
+}
+
 } // namespace
 
 QString defaultArtifactPath(const QString& modelPath, const QString& scheme, const QString& dir)
@@ -209,7 +218,7 @@ Result<QuantizedModel> quantizeModel(const TorchModel& fp32, const QuantizeOptio
 
     QJsonObject meta { { QStringLiteral("format"), QStringLiteral("quantscope-variant") },
         { QStringLiteral("version"), 1 }, { QStringLiteral("scheme"), scheme.id },
-        { QStringLiteral("engine"), engineName }, { QStringLiteral("options"), options.toJson() } };
+        { QStringLiteral("engine"), engineName }, { QStringLiteral("options"), artifactOptions(options) } };
     torch::jit::Module artifact;
     QString fp16Why;
     const bool graphMode = scheme.kind == SchemeInfo::Kind::Dynamic || scheme.kind == SchemeInfo::Kind::Static

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <ATen/CPUGeneratorImpl.h>
 #include <torch/csrc/jit/serialization/pickle.h>
 #include <torch/script.h>
 
@@ -9,6 +10,8 @@
 #include "core/data/dataset_p.h"
 #include "core/model/dtype.h"
 #include "core/model/tensorutil_p.h"
+#include "core/data/tensorfile_p.h"
+#include "core/model/torchmodel_p.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -21,6 +24,8 @@
 #include <chrono>
 
 #include <zlib.h>
+#include <cstring>
+#include <limits>
 
 namespace qs::test {
 
@@ -335,6 +340,56 @@ bool writeScriptedModule(const QString& path, const QString& source, const QVect
             *error = QString::fromUtf8(e.what()).left(2000);
         return false;
     }
+}
+
+bool writeInputs(const QString& path, const QVector<qint64>& shape, double scale, int scaledCount, quint64 seed, const QString& dtype,
+                 bool withNan)
+{
+    auto gen = at::make_generator<at::CPUGeneratorImpl>(seed);
+    at::Tensor x = at::rand(std::vector<int64_t>(shape.begin(), shape.end()), gen);
+    if (scaledCount < 0)
+        x.mul_(scale);
+    else
+        x.slice(0, 0, scaledCount).mul_(scale);
+    if (withNan)
+        x.select(0, x.size(0) - 1).view({-1})[0] = std::numeric_limits<float>::quiet_NaN();
+    if (dtype == QLatin1String("int64"))
+        x = x.to(at::kLong);
+    c10::Dict<std::string, at::Tensor> d;
+    d.insert("inputs", x);
+    return writePickle(path, d);
+}
+
+QVector<float> outputOn(const qs::TorchModel& model, const QString& inputsFile, int first, int count, QString* error)
+{
+    auto loaded = qs::detail::loadTorchFile(inputsFile);
+    if (!loaded) {
+        if (error)
+            *error = loaded.error().message;
+        return {};
+    }
+    try {
+        const at::Tensor x = loaded->toGenericDict().at("inputs").toTensor().slice(0, first, first + count).contiguous();
+        torch::NoGradGuard noGrad;
+        torch::jit::Module m = qs::detail::moduleOf(model);
+        const at::Tensor y = m.forward({x}).toTensor().to(at::kFloat).contiguous();
+        return QVector<float>(y.data_ptr<float>(), y.data_ptr<float>() + y.numel());
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QString::fromLocal8Bit(e.what()).left(500);
+        return {};
+    }
+}
+
+QVector<float> readRawFloats(const QString& path)
+{
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray b = f.readAll();
+    QVector<float> out(b.size() / qsizetype(sizeof(float)));
+    std::memcpy(out.data(), b.constData(), size_t(out.size()) * sizeof(float));
+    return out;
 }
 
 } // namespace qs::test

@@ -11,6 +11,7 @@
 
 namespace qs {
 class Dataset;
+class TorchModel;
 }
 
 namespace qs::test {
@@ -91,5 +92,17 @@ QVector<float> datasetValues(const Dataset& data, qint64 first, qint64 count, in
 /// (registered as parameters) and methods defined by TorchScript \a source.
 bool writeScriptedModule(const QString& path, const QString& source, const QVector<QPair<QString, TestTensor>>& params = {},
                          QString* error = nullptr, const QString& className = QStringLiteral("Net"));
+
+// ---- Quantization tests ----------------------------------------------------------------------
+/// A torch.save'd {"inputs": X} with X = U[0, 1) * \a scale of \a shape (seeded); when
+/// \a scaledCount >= 0 only the first scaledCount samples are scaled. \a dtype "float32" or
+/// "int64" (X truncated); \a withNan puts one NaN in the last sample.
+bool writeInputs(const QString& path, const QVector<qint64>& shape, double scale = 1.0, int scaledCount = -1, quint64 seed = 0,
+                 const QString& dtype = QStringLiteral("float32"), bool withNan = false);
+/// The model's output, flattened to float32, on samples [first, first + count) of a torch.save'd
+/// {"inputs": X} file; empty with *error on failure.
+QVector<float> outputOn(const qs::TorchModel& model, const QString& inputsFile, int first, int count, QString* error = nullptr);
+/// The float32 values of a raw file (numpy's ndarray.tofile).
+QVector<float> readRawFloats(const QString& path);
 
 } // namespace qs::test
