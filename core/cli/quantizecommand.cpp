@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/cli/command.h"
+#include "core/cli/dataoptions.h"
 #include "core/cli/texttable.h"
 #include "core/common/engine.h"
 #include "core/common/paths.h"
@@ -82,10 +83,13 @@ Result<QuantizeOptions> commonOptions(Context& ctx, const QCommandLineParser& p,
             o.calibrationPath = c;
         }
     }
-    auto samples = ctx.positiveInt(p, QStringLiteral("calib-samples"), 200);
-    if (!samples)
-        return samples.error();
-    o.calibrationSamples = *samples;
+    auto data = dataOptions(p, QStringLiteral("calib-"));
+    if (!data)
+        return data.error();
+    o.calibrationData = *data;
+    // --calib-samples is how many samples calibrate; the ones after it measure fidelity.
+    o.calibrationSamples = data->limit > 0 ? int(std::min<qint64>(data->limit, 1 << 30)) : 200;
+    o.calibrationData.limit = -1;
     auto batch = ctx.positiveInt(p, QStringLiteral("calib-batch"), 32);
     if (!batch)
         return batch.error();
@@ -117,6 +121,8 @@ Result<QuantizeOptions> commonOptions(Context& ctx, const QCommandLineParser& p,
             return Error::usage(
                 QStringLiteral("--seed must be a whole number, not '%1'.").arg(p.value(QStringLiteral("seed"))));
     }
+    if (!p.isSet(QStringLiteral("calib-seed")))
+        o.calibrationData.seed = o.seed;
     o.excludes = p.values(QStringLiteral("exclude"));
     auto spec = ctx.inputSpec(p.values(QStringLiteral("input")), modelPath);
     if (!spec)
@@ -196,11 +202,11 @@ int runQuantize(Context& ctx, const QStringList& args)
             .arg(engine::available().join(QLatin1String(", ")), engine::fastest()),
         QStringLiteral("E") });
     parser.addOption({ QStringLiteral("calib"),
-        QStringLiteral("Calibration data: a torch.save'd {\"inputs\": X} file, or 'random' "
-                       "(seeded random inputs from --input: poor static INT8)."),
+        QStringLiteral("Calibration data: %1. 'random' uses seeded random inputs of --input: it runs, but gives poor static "
+                       "INT8. Samples past --calib-samples (default 200) measure fidelity.")
+            .arg(dataHelp()),
         QStringLiteral("DATA") });
-    parser.addOption({ QStringLiteral("calib-samples"), QStringLiteral("Samples to calibrate on (default 200)."),
-        QStringLiteral("N") });
+    addDataOptions(parser, QStringLiteral("calib-"), QStringLiteral("the calibration data"));
     parser.addOption({ QStringLiteral("calib-batch"), QStringLiteral("Samples per calibration forward (default 32)."),
         QStringLiteral("N") });
     parser.addOption({ QStringLiteral("observer"),

@@ -5,6 +5,8 @@
 
 #include "tensorfile_p.h"
 
+#include "core/data/picklecompat_p.h"
+
 #include "core/common/paths.h"
 #include "core/common/torcherror_p.h"
 
@@ -53,7 +55,7 @@ Result<c10::IValue> loadTorchFile(const QString& path)
         if (reader.hasRecord("constants.pkl") || reader.hasRecord("code/__torch__.py"))
             return Error::badInput(QStringLiteral("%1 is a TorchScript model, not data. Give the model as MODEL and the data with --data.")
                                        .arg(shown));
-        return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, reader);
+        return readTorchSaveArchive(reader); // torch.save({"inputs": X}) needs picklecompat
     } catch (...) {
         const auto fail = condenseCurrentException();
         return Error::badInput(QStringLiteral("%1 is not a tensor file that LibTorch can read (%2). It may be cut off or hold Python "

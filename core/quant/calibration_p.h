@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Private to core: the inputs a quantization runs on -- calibration batches for static-int8 and
-// the inputs fidelity is measured on -- from a tensor file or seeded random data.
+// the inputs fidelity is measured on -- from a Dataset (any source it reads) or seeded random data.
 #pragma once
 
 #include <torch/script.h>
 
 #include "core/common/error.h"
+#include "core/data/dataset.h"
 #include "core/quant/quantizeoptions.h"
 
 #include <vector>
@@ -25,10 +26,10 @@ struct QuantizeInputs
     QStringList warnings;
 };
 
-/// Loads and checks the inputs \a options asks for: a tensor file's "inputs" against the model's
-/// input spec (dtype, shape) and against one forward of the model; or seeded random inputs from
-/// the spec. \a calibrate: the scheme calibrates (static-int8).
-Result<QuantizeInputs> prepareQuantizeInputs(
-    const torch::jit::Module& fp32, const QuantizeOptions& options, bool calibrate, const QString& modelName);
+/// Checks \a data against the model (input spec when known, then one forward on its first
+/// sample) and cuts it into calibration and fidelity batches. \a data null: fidelity on seeded
+/// random inputs from options.inputs, when known. \a calibrate: the scheme calibrates.
+Result<QuantizeInputs> prepareQuantizeInputs(const torch::jit::Module& fp32, const QuantizeOptions& options,
+    bool calibrate, const QString& modelName, const Dataset& data);
 
 } // namespace qs::detail

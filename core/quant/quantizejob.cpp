@@ -3,6 +3,9 @@
 
 #include "core/quant/quantizer.h"
 
+#include <QtCore/QHash>
+#include <QtCore/QJsonDocument>
+
 namespace qs {
 
 QuantizeJob::QuantizeJob(const TorchModel& model, const QVector<QuantizeOptions>& schemes, QObject* parent)
@@ -41,8 +44,32 @@ Status QuantizeJob::run()
     if (n == 0)
         return Error::usage(QStringLiteral("No scheme to quantize with."));
     Status first;
+    QHash<QByteArray, Dataset> opened; // one Dataset per distinct source and options
     for (int i = 0; i < n; ++i) {
         checkCancelled();
+        const QuantizeOptions& options = m_schemes[i];
+        Dataset data = m_calibration;
+        if (data.isNull() && options.calibration != QuantizeOptions::Calibration::None) {
+            QJsonObject key = options.toJson();
+            for (const char* k : { "scheme", "out", "observer", "granularity", "block", "exclude", "engine" })
+                key.remove(QLatin1String(k));
+            const QByteArray id = QJsonDocument(key).toJson(QJsonDocument::Compact);
+            if (!opened.contains(id)) {
+                setProgress(
+                    i * 1000 / n, QStringLiteral("Opening the calibration data %1").arg(options.calibrationPath));
+                auto d = openCalibrationData(options, m_model.name());
+                if (!d) {
+                    QMutexLocker lock(&m_resultMutex);
+                    m_failures << qMakePair(i, d.error());
+                    if (first.ok())
+                        first = d.error();
+                    Q_EMIT variantFailed(i, options.scheme, d.error());
+                    continue;
+                }
+                opened.insert(id, *d);
+            }
+            data = opened.value(id);
+        }
         QuantizeHooks hooks;
         // Each scheme gets an equal share of the progress bar.
         hooks.progress = [this, i, n](int permille, const QString& message) {
@@ -50,7 +77,7 @@ Status QuantizeJob::run()
                 n > 1 ? QStringLiteral("[%1/%2] %3").arg(i + 1).arg(n).arg(message) : message);
         };
         hooks.checkCancelled = [this] { checkCancelled(); };
-        auto result = quantizeModel(m_model, m_schemes[i], hooks);
+        auto result = quantizeModel(m_model, options, data, hooks);
         if (!result) {
             {
                 QMutexLocker lock(&m_resultMutex);

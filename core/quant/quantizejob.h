@@ -25,6 +25,9 @@ public:
 
     /// Keep each variant's model in memory (for a benchmark or evaluation that follows).
     void setKeepModels(bool keep) { m_keepModels = keep; }
+    /// Calibration data already opened (the studio's); otherwise each scheme's calibrationPath
+    /// is opened, once per distinct source.
+    void setCalibrationData(const Dataset& data) { m_calibration = data; }
 
     const QVector<QuantizeOptions>& schemes() const { return m_schemes; }
     /// Variants made so far, in the order of schemes() (failed ones are missing).
@@ -45,6 +48,7 @@ private:
     TorchModel m_model;
     QVector<QuantizeOptions> m_schemes;
     bool m_keepModels = false;
+    Dataset m_calibration;
     mutable QMutex m_resultMutex;
     QVector<Variant> m_variants;
     QVector<TorchModel> m_models;

@@ -15,6 +15,67 @@ QVector<int> validBlockSizes()
     return { 32, 64, 128 };
 }
 
+namespace {
+
+// The DatasetOptions that matter for calibration, as JSON (defaults left out).
+QJsonObject dataOptionsJson(const DatasetOptions& d)
+{
+    QJsonObject o;
+    if (d.fraction > 0)
+        o.insert(QStringLiteral("fraction"), d.fraction);
+    if (d.seed != 0)
+        o.insert(QStringLiteral("seed"), QString::number(d.seed));
+    if (d.resize > 0)
+        o.insert(QStringLiteral("resize"), d.resize);
+    if (d.cropWidth > 0)
+        o.insert(QStringLiteral("crop"), QStringLiteral("%1x%2").arg(d.cropWidth).arg(d.cropHeight));
+    if (d.color != DatasetOptions::Color::Rgb)
+        o.insert(QStringLiteral("channels"), d.color == DatasetOptions::Color::Bgr ? QStringLiteral("bgr") : QStringLiteral("gray"));
+    QJsonArray mean, std;
+    for (double v : d.mean)
+        mean.append(v);
+    for (double v : d.std)
+        std.append(v);
+    if (!mean.isEmpty())
+        o.insert(QStringLiteral("mean"), mean);
+    if (!std.isEmpty())
+        o.insert(QStringLiteral("std"), std);
+    if (!d.scale)
+        o.insert(QStringLiteral("scale"), false);
+    if (d.skipUnreadable)
+        o.insert(QStringLiteral("skip_unreadable"), true);
+    if (!d.labelsPath.isEmpty())
+        o.insert(QStringLiteral("labels"), d.labelsPath);
+    return o;
+}
+
+DatasetOptions dataOptionsFromJson(const QJsonObject& o)
+{
+    DatasetOptions d;
+    d.fraction = o.value(QStringLiteral("fraction")).toDouble(-1);
+    d.seed = o.value(QStringLiteral("seed")).toString().toULongLong();
+    d.resize = o.value(QStringLiteral("resize")).toInt(0);
+    const QStringList crop = o.value(QStringLiteral("crop")).toString().split(QLatin1Char('x'));
+    if (crop.size() == 2) {
+        d.cropWidth = crop[0].toInt();
+        d.cropHeight = crop[1].toInt();
+    }
+    const QString channels = o.value(QStringLiteral("channels")).toString();
+    d.color = channels == QLatin1String("bgr") ? DatasetOptions::Color::Bgr
+        : channels == QLatin1String("gray")    ? DatasetOptions::Color::Grayscale
+                                               : DatasetOptions::Color::Rgb;
+    for (const QJsonValue& v : o.value(QStringLiteral("mean")).toArray())
+        d.mean << v.toDouble();
+    for (const QJsonValue& v : o.value(QStringLiteral("std")).toArray())
+        d.std << v.toDouble();
+    d.scale = o.value(QStringLiteral("scale")).toBool(true);
+    d.skipUnreadable = o.value(QStringLiteral("skip_unreadable")).toBool(false);
+    d.labelsPath = o.value(QStringLiteral("labels")).toString();
+    return d;
+}
+
+} // namespace
+
 QString QuantizeOptions::observerName(Observer o)
 {
     return o == Observer::MinMax ? QStringLiteral("minmax") : QStringLiteral("histogram");
@@ -127,6 +188,7 @@ QJsonObject QuantizeOptions::toJson() const
         { QStringLiteral("block"), blockSize },
         { QStringLiteral("calibration"), calibrationName(calibration) },
         { QStringLiteral("calibration_path"), calibrationPath },
+        { QStringLiteral("calibration_data"), dataOptionsJson(calibrationData) },
         { QStringLiteral("calibration_samples"), calibrationSamples },
         { QStringLiteral("calibration_batch"), calibrationBatch },
         { QStringLiteral("exclude"), json::fromStrings(excludes) },
@@ -159,6 +221,7 @@ Result<QuantizeOptions> QuantizeOptions::fromJson(const QJsonObject& o)
         : c == QLatin1String("random")         ? Calibration::Random
                                                : Calibration::None;
     q.calibrationPath = o.value(QStringLiteral("calibration_path")).toString();
+    q.calibrationData = dataOptionsFromJson(o.value(QStringLiteral("calibration_data")).toObject());
     q.calibrationSamples = o.value(QStringLiteral("calibration_samples")).toInt(200);
     q.calibrationBatch = o.value(QStringLiteral("calibration_batch")).toInt(32);
     for (const QJsonValue& v : o.value(QStringLiteral("exclude")).toArray())

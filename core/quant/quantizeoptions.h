@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/common/error.h"
+#include "core/data/dataset.h"
 #include "core/model/inputspec.h"
 
 #include <QtCore/QJsonObject>
@@ -21,7 +22,8 @@ struct QuantizeOptions
     /// Weight granularity. Default: per-channel for static-int8 on onednn and for weight-int8/4,
     /// per-tensor for dynamic-int8 and for static-int8 on qnnpack (torch.ao's default qconfigs).
     enum class Granularity { Default, PerTensor, PerChannel };
-    /// Where calibration (and fidelity) inputs come from.
+    /// Where calibration (and fidelity) inputs come from: nothing, a Dataset source (tensor file,
+    /// image folder, IDX file; see Dataset::open), or seeded random inputs from \a inputs.
     enum class Calibration { None, File, Random };
 
     QString scheme; ///< an id of schemeCatalog(): "dynamic-int8", "weight-int4", ...
@@ -30,7 +32,8 @@ struct QuantizeOptions
     Granularity granularity = Granularity::Default;
     int blockSize = 0; ///< weight-int8/int4 only: 32, 64 or 128 weights per scale; 0 = per channel/tensor
     Calibration calibration = Calibration::None;
-    QString calibrationPath; ///< Calibration::File: a torch.save'd {"inputs": X} (or a tensor, tuple, list)
+    QString calibrationPath; ///< Calibration::File: what Dataset::open() takes ({"inputs": X} file, folder, IDX)
+    DatasetOptions calibrationData; ///< how to read it (image transforms, a random fraction); its limit is ignored
     int calibrationSamples = 200; ///< samples used for calibration (users calibrate on ~200)
     int calibrationBatch = 32; ///< samples per calibration forward
     QStringList excludes; ///< layer names or short layer types, glob-like ("fc3", "features.0.*", "Embedding")

@@ -163,6 +163,23 @@ bool fp16KernelsAvailable(QString* why)
 
 Result<QuantizedModel> quantizeModel(const TorchModel& fp32, const QuantizeOptions& options, const QuantizeHooks& hooks)
 {
+    if (Status st = options.validate(); !st)
+        return st.error();
+    const QString modelName = fp32.path().isEmpty() ? fp32.name() : paths::pretty(fp32.path());
+    auto data = openCalibrationData(options, modelName);
+    if (!data)
+        return data.error();
+    return quantizeModel(fp32, options, *data, hooks);
+}
+
+Result<QuantizedModel> quantizeModel(const TorchModel& fp32, const QuantizeOptions& optionsIn, const Dataset& calibration,
+                                     const QuantizeHooks& hooks)
+{
+    QuantizeOptions options = optionsIn;
+    if (!calibration.isNull() && options.calibration == QuantizeOptions::Calibration::None)
+        options.calibration = QuantizeOptions::Calibration::File; // the data is given, not named
+    if (!calibration.isNull() && options.calibrationPath.isEmpty())
+        options.calibrationPath = calibration.info().path;
     QElapsedTimer timer;
     timer.start();
     if (fp32.isNull())
@@ -200,7 +217,7 @@ Result<QuantizedModel> quantizeModel(const TorchModel& fp32, const QuantizeOptio
     const detail::ExclusionMap exclusions = detail::exclusionsOf(inventory, options.excludes);
 
     progress(10, QStringLiteral("%1: loading inputs").arg(scheme.id));
-    auto inputs = detail::prepareQuantizeInputs(model, options, scheme.needsCalibration, modelName);
+    auto inputs = detail::prepareQuantizeInputs(model, options, scheme.needsCalibration, modelName, calibration);
     if (!inputs)
         return inputs.error();
 

@@ -28,9 +28,19 @@ struct QuantizedModel
 
 /// \brief Quantizes \a fp32 with \a options: validates, calibrates (static-int8), runs the
 /// scheme, writes options.outPath (atomically; nothing is left behind on failure), measures
-/// coverage and fidelity. The quantized engine options.engine is selected first.
-Result<QuantizedModel> quantizeModel(
-    const TorchModel& fp32, const QuantizeOptions& options, const QuantizeHooks& hooks = {});
+/// coverage and fidelity. The quantized engine options.engine is selected first. Calibration
+/// data is opened with openCalibrationData().
+Result<QuantizedModel> quantizeModel(const TorchModel& fp32, const QuantizeOptions& options, const QuantizeHooks& hooks = {});
+/// \brief Same, with calibration data already opened (\a calibration null: none). Samples past
+/// options.calibrationSamples measure fidelity.
+Result<QuantizedModel> quantizeModel(const TorchModel& fp32, const QuantizeOptions& options, const Dataset& calibration,
+                                     const QuantizeHooks& hooks = {});
+
+/// \brief The calibration Dataset \a options name: Calibration::File opens calibrationPath with
+/// Dataset::open (tensor file, image folder, IDX; calibrationData's options; no limit: samples past
+/// calibrationSamples measure fidelity); Random makes calibrationSamples seeded inputs of
+/// options.inputs. Calibration::None: a null Dataset. \a modelName is for messages.
+Result<Dataset> openCalibrationData(const QuantizeOptions& options, const QString& modelName = {});
 
 /// \brief The artifact name for a scheme: "<dir>/<model base name>.<scheme>.pt"; \a dir empty:
 /// the model's folder.

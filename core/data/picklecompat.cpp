@@ -1,0 +1,305 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include <torch/csrc/jit/serialization/import_read.h>
+#include <torch/csrc/jit/serialization/unpickler.h>
+
+#include "picklecompat_p.h"
+
+#include <algorithm>
+#include <cstring>
+#include <vector>
+
+namespace qs::detail {
+
+namespace {
+
+// Where each stack item's encoding starts in the stream (marks included), so that a MARK can be
+// put in front of a SETITEM's key.
+struct Item
+{
+    size_t start;
+    bool mark;
+};
+
+uint64_t readLE(const std::string& s, size_t pos, int bytes)
+{
+    uint64_t v = 0;
+    for (int i = bytes - 1; i >= 0; --i)
+        v = (v << 8) | uint8_t(s[pos + size_t(i)]);
+    return v;
+}
+
+} // namespace
+
+std::string rewriteSetItem(const std::string& p, bool* changed)
+{
+    if (changed)
+        *changed = false;
+    std::vector<Item> stack;
+    std::vector<size_t> marksAt; // insert '(' before these offsets
+    std::vector<size_t> setitemsAt; // turn 's' into 'u' at these offsets
+    auto popToMark = [&]() -> size_t {
+        while (!stack.empty() && !stack.back().mark)
+            stack.pop_back();
+        if (stack.empty())
+            return std::string::npos;
+        const size_t start = stack.back().start;
+        stack.pop_back();
+        return start;
+    };
+    auto pop = [&](size_t n) -> size_t {
+        if (stack.size() < n)
+            return std::string::npos;
+        const size_t start = stack[stack.size() - n].start;
+        stack.resize(stack.size() - n);
+        return start;
+    };
+    size_t i = 0;
+    while (i < p.size()) {
+        const size_t at = i;
+        const unsigned char op = uint8_t(p[i++]);
+        auto skip = [&](size_t n) { i += n; };
+        auto skipLine = [&]() {
+            const size_t nl = p.find('\n', i);
+            i = nl == std::string::npos ? p.size() + 1 : nl + 1;
+        };
+        auto push = [&](size_t start) { stack.push_back({ start, false }); };
+        bool ok = true;
+        switch (op) {
+        case '(':
+            stack.push_back({ at, true });
+            break; // MARK
+        case '.':
+            i = p.size();
+            break; // STOP
+        case '0':
+            ok = pop(1) != std::string::npos;
+            break; // POP
+        case '1':
+            ok = popToMark() != std::string::npos;
+            break; // POP_MARK
+        case '2':
+            push(at);
+            break; // DUP
+        case 'N':
+        case ')':
+        case ']':
+        case '}':
+        case 0x88:
+        case 0x89:
+        case 0x8f:
+            push(at);
+            break;
+        case 'J':
+            skip(4);
+            push(at);
+            break; // BININT
+        case 'K':
+        case 'h':
+            skip(1);
+            push(at);
+            break; // BININT1, BINGET
+        case 'M':
+            skip(2);
+            push(at);
+            break; // BININT2
+        case 'j':
+            skip(4);
+            push(at);
+            break; // LONG_BINGET
+        case 'q':
+            skip(1);
+            break; // BINPUT
+        case 'r':
+            skip(4);
+            break; // LONG_BINPUT
+        case 0x94:
+            break; // MEMOIZE
+        case 'G':
+            skip(8);
+            push(at);
+            break; // BINFLOAT
+        case 0x80:
+            skip(1);
+            break; // PROTO
+        case 0x82:
+            skip(1);
+            push(at);
+            break; // EXT1
+        case 0x83:
+            skip(2);
+            push(at);
+            break; // EXT2
+        case 0x84:
+            skip(4);
+            push(at);
+            break; // EXT4
+        case 'T':
+        case 'X':
+        case 'B':
+            skip(4 + readLE(p, i, 4));
+            push(at);
+            break; // BINSTRING, BINUNICODE, BINBYTES
+        case 'U':
+        case 'C':
+        case 0x8c:
+        case 0x8a:
+            skip(1 + uint8_t(p[i]));
+            push(at);
+            break; // SHORT_*, LONG1
+        case 0x8b:
+            skip(4 + readLE(p, i, 4));
+            push(at);
+            break; // LONG4
+        case 0x8d:
+        case 0x8e:
+            skip(8 + readLE(p, i, 8));
+            push(at);
+            break; // BINUNICODE8, BINBYTES8
+        case 'I':
+        case 'L':
+        case 'F':
+        case 'S':
+        case 'V':
+        case 'P':
+            skipLine();
+            push(at);
+            break;
+        case 'g':
+            skipLine();
+            push(at);
+            break; // GET
+        case 'p':
+            skipLine();
+            break; // PUT
+        case 'c':
+            skipLine();
+            skipLine();
+            push(at);
+            break; // GLOBAL
+        case 'i':
+            skipLine();
+            skipLine();
+            ok = popToMark() != std::string::npos;
+            push(at);
+            break; // INST
+        case 'Q': {
+            const size_t s = pop(1);
+            ok = s != std::string::npos;
+            push(s);
+            break;
+        } // BINPERSID
+        case 'R':
+        case 0x81:
+        case 0x93: {
+            const size_t s = pop(2);
+            ok = s != std::string::npos;
+            push(s);
+            break;
+        } // REDUCE, NEWOBJ, STACK_GLOBAL
+        case 0x92: {
+            const size_t s = pop(3);
+            ok = s != std::string::npos;
+            push(s);
+            break;
+        } // NEWOBJ_EX
+        case 'b':
+        case 'a':
+            ok = pop(1) != std::string::npos;
+            break; // BUILD, APPEND
+        case 'e':
+        case 'u':
+        case 0x90:
+            ok = popToMark() != std::string::npos;
+            break; // APPENDS, SETITEMS, ADDITEMS
+        case 't':
+        case 'l':
+        case 'd':
+        case 'o':
+        case 0x91: {
+            const size_t s = popToMark();
+            ok = s != std::string::npos;
+            push(s);
+            break;
+        }
+        case 0x85: {
+            const size_t s = pop(1);
+            ok = s != std::string::npos;
+            push(s);
+            break;
+        } // TUPLE1
+        case 0x86: {
+            const size_t s = pop(2);
+            ok = s != std::string::npos;
+            push(s);
+            break;
+        } // TUPLE2
+        case 0x87: {
+            const size_t s = pop(3);
+            ok = s != std::string::npos;
+            push(s);
+            break;
+        } // TUPLE3
+        case 's': { // SETITEM: dict key value
+            if (stack.size() < 3) {
+                ok = false;
+                break;
+            }
+            marksAt.push_back(stack[stack.size() - 2].start);
+            setitemsAt.push_back(at);
+            stack.resize(stack.size() - 2);
+            break;
+        }
+        default:
+            ok = false;
+            break; // FRAME (protocol 4) or unknown: leave the stream to LibTorch
+        }
+        if (!ok || i > p.size())
+            return p;
+    }
+    if (setitemsAt.empty())
+        return p;
+    std::string out;
+    out.reserve(p.size() + marksAt.size());
+    std::sort(marksAt.begin(), marksAt.end());
+    size_t m = 0, s = 0;
+    for (size_t k = 0; k < p.size(); ++k) {
+        while (m < marksAt.size() && marksAt[m] == k) {
+            out.push_back('(');
+            ++m;
+        }
+        if (s < setitemsAt.size() && setitemsAt[s] == k) {
+            out.push_back('u');
+            ++s;
+        } else {
+            out.push_back(p[k]);
+        }
+    }
+    if (changed)
+        *changed = true;
+    return out;
+}
+
+c10::IValue readTorchSaveArchive(caffe2::serialize::PyTorchStreamReader& reader)
+{
+    at::DataPtr data;
+    size_t size = 0;
+    std::tie(data, size) = reader.getRecord("data.pkl");
+    bool changed = false;
+    const std::string pickle = rewriteSetItem(std::string(static_cast<const char*>(data.get()), size), &changed);
+    if (!changed)
+        return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, reader);
+    // What readArchiveAndTensors does, with the rewritten pickle.
+    size_t pos = 0;
+    auto read = [&](char* buffer, size_t len) -> size_t {
+        const size_t n = std::min(len, pickle.size() - pos);
+        std::memcpy(buffer, pickle.data() + pos, n);
+        pos += n;
+        return n;
+    };
+    auto readRecord = [&](const std::string& name) { return std::get<0>(reader.getRecord("data/" + name)); };
+    torch::jit::Unpickler unpickler(read, nullptr, nullptr, readRecord, c10::nullopt);
+    unpickler.set_version(reader.version());
+    return unpickler.parse_ivalue();
+}
+
+} // namespace qs::detail
