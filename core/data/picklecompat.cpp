@@ -23,6 +23,8 @@ struct Item
 uint64_t readLE(const std::string& s, size_t pos, int bytes)
 {
     uint64_t v = 0;
+    if (pos + size_t(bytes) > s.size())
+        return s.size(); // truncated: makes the caller step past the end and give up
     for (int i = bytes - 1; i >= 0; --i)
         v = (v << 8) | uint8_t(s[pos + size_t(i)]);
     return v;
