@@ -31,19 +31,24 @@ struct QuantFixtures
         reluPath = dir.filePath(QStringLiteral("relu.pt"));
         mlpCalib = dir.filePath(QStringLiteral("mlp_calib.pt"));
         cnnCalib = dir.filePath(QStringLiteral("cnn_calib.pt"));
-        auto mlp = modelfactory::mlp({64, 128, 128, 10}, 1);
+        auto mlp = modelfactory::mlp({ 64, 128, 128, 10 }, 1);
         auto cnn = modelfactory::smallCnn(10, 2);
-        auto emb = modelfactory::sequential({LayerSpec::embedding(50, 8), LayerSpec::flatten(), LayerSpec::linear(48, 4)}, 3,
-                                            QStringLiteral("EmbNet"));
-        auto relu = modelfactory::sequential({LayerSpec::relu(), LayerSpec::sigmoid()}, 0, QStringLiteral("NoWeights"));
-        return mlp && cnn && emb && relu && mlp->save(mlpPath).ok() && cnn->save(cnnPath).ok() && emb->save(embPath).ok()
-            && relu->save(reluPath).ok() && writeInputs(mlpCalib, {300, 64}, 2.0, -1, 11)
-            && writeInputs(cnnCalib, {300, 1, 28, 28}, 1.0, -1, 12);
+        auto emb
+            = modelfactory::sequential({ LayerSpec::embedding(50, 8), LayerSpec::flatten(), LayerSpec::linear(48, 4) },
+                3, QStringLiteral("EmbNet"));
+        auto relu
+            = modelfactory::sequential({ LayerSpec::relu(), LayerSpec::sigmoid() }, 0, QStringLiteral("NoWeights"));
+        return mlp && cnn && emb && relu && mlp->save(mlpPath).ok() && cnn->save(cnnPath).ok()
+            && emb->save(embPath).ok() && relu->save(reluPath).ok() && writeInputs(mlpCalib, { 300, 64 }, 2.0, -1, 11)
+            && writeInputs(cnnCalib, { 300, 1, 28, 28 }, 1.0, -1, 12);
     }
 
     QString path(const QString& model) const
     {
-        return model == QLatin1String("mlp") ? mlpPath : model == QLatin1String("cnn") ? cnnPath : model == QLatin1String("emb") ? embPath : reluPath;
+        return model == QLatin1String("mlp") ? mlpPath
+            : model == QLatin1String("cnn")  ? cnnPath
+            : model == QLatin1String("emb")  ? embPath
+                                             : reluPath;
     }
     QString calib(const QString& model) const { return model == QLatin1String("cnn") ? cnnCalib : mlpCalib; }
     InputSpec spec(const QString& model) const
@@ -52,7 +57,7 @@ struct QuantFixtures
             : model == QLatin1String("cnn")             ? QStringLiteral("1x1x28x28")
             : model == QLatin1String("emb")             ? QStringLiteral("1x6:int64")
                                                         : QStringLiteral("1x5");
-        return *InputSpec::parse({s});
+        return *InputSpec::parse({ s });
     }
 
     /// Options for \a scheme on \a model: calibration file (static), input spec, output in the folder.

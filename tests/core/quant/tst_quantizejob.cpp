@@ -21,9 +21,9 @@ private Q_SLOTS:
     {
         auto model = loadModel(m_fx.cnnPath);
         QVERIFY(model.ok());
-        QVector<QuantizeOptions> schemes{m_fx.options(QStringLiteral("cnn"), QStringLiteral("static-int8")),
-                                         m_fx.options(QStringLiteral("cnn"), QStringLiteral("weight-int4")),
-                                         m_fx.options(QStringLiteral("cnn"), QStringLiteral("kmeans-4"))};
+        QVector<QuantizeOptions> schemes { m_fx.options(QStringLiteral("cnn"), QStringLiteral("static-int8")),
+            m_fx.options(QStringLiteral("cnn"), QStringLiteral("weight-int4")),
+            m_fx.options(QStringLiteral("cnn"), QStringLiteral("kmeans-4")) };
         schemes[2].blockSize = 64; // invalid for kmeans: this one fails, the others go on
         QuantizeJob job(*model, schemes);
         job.setKeepModels(true);
@@ -59,7 +59,8 @@ private Q_SLOTS:
         QVERIFY(QFileInfo::exists(schemes[0].outPath));
         QVERIFY(QFileInfo::exists(schemes[1].outPath));
         QVERIFY(!QFileInfo::exists(schemes[2].outPath));
-        QVERIFY(test::outputOn(job.models().at(1), m_fx.cnnCalib, 0, 4) == test::outputOn(*loadModel(schemes[1].outPath), m_fx.cnnCalib, 0, 4));
+        QVERIFY(test::outputOn(job.models().at(1), m_fx.cnnCalib, 0, 4)
+            == test::outputOn(*loadModel(schemes[1].outPath), m_fx.cnnCalib, 0, 4));
     }
 
     void cancelDuringCalibration()
@@ -71,15 +72,18 @@ private Q_SLOTS:
         o.outPath = m_fx.dir.filePath(QStringLiteral("cancelled.pt"));
         QuantizeOptions second = m_fx.options(QStringLiteral("cnn"), QStringLiteral("weight-int8"));
         second.outPath = m_fx.dir.filePath(QStringLiteral("never.pt"));
-        QuantizeJob job(*model, {o, second});
+        QuantizeJob job(*model, { o, second });
         QSignalSpy cancelled(&job, &Job::cancelled);
         QSignalSpy finished(&job, &Job::finished);
         QSignalSpy ready(&job, &QuantizeJob::variantReady);
         int batchesSeen = 0;
-        connect(&job, &Job::progress, &job, [&](int, const QString& message) {
-            if (message.contains(QStringLiteral("calibrating")) && ++batchesSeen == 3)
-                job.cancel();
-        }, Qt::DirectConnection);
+        connect(
+            &job, &Job::progress, &job,
+            [&](int, const QString& message) {
+                if (message.contains(QStringLiteral("calibrating")) && ++batchesSeen == 3)
+                    job.cancel();
+            },
+            Qt::DirectConnection);
         JobRunner runner;
         runner.submit(&job);
         QVERIFY(finished.wait(120000));
@@ -100,7 +104,7 @@ private Q_SLOTS:
         o.calibration = QuantizeOptions::Calibration::None;
         o.calibrationPath.clear();
         o.calibrationSamples = 100;
-        QuantizeJob job(*model, {o});
+        QuantizeJob job(*model, { o });
         job.setCalibrationData(*data);
         QVERIFY(job.runNow().ok());
         QCOMPARE(job.variants().size(), 1);

@@ -36,10 +36,14 @@ qint64 packedBytes(const QString& scheme, qint64 rows, qint64 n, int block)
         const qint64 scales = block > 0 ? rows * ((cols + block - 1) / block) : rows;
         return data + 4 * scales;
     }
-    case SchemeInfo::Kind::Linear: return n * s.bits / 8 + 4;
-    case SchemeInfo::Kind::KMeans: return (n * s.bits + 7) / 8 + 4 * (qint64(1) << s.bits);
-    case SchemeInfo::Kind::Fp16: return 2 * n;
-    default: return -1;
+    case SchemeInfo::Kind::Linear:
+        return n * s.bits / 8 + 4;
+    case SchemeInfo::Kind::KMeans:
+        return (n * s.bits + 7) / 8 + 4 * (qint64(1) << s.bits);
+    case SchemeInfo::Kind::Fp16:
+        return 2 * n;
+    default:
+        return -1;
     }
 }
 
@@ -54,7 +58,7 @@ class TestQuantizer : public QObject
 
     QuantizedModel quantizeOk(const QString& modelName, const QuantizeOptions& o)
     {
-        auto model = loadModel(m_fx.path(modelName), {o.engine});
+        auto model = loadModel(m_fx.path(modelName), { o.engine });
         if (!model)
             qFatal("%s", qPrintable(model.error().message));
         auto q = quantizeModel(*model, o);
@@ -80,29 +84,56 @@ private Q_SLOTS:
 
         const int def = int(QuantizeOptions::Granularity::Default), pc = int(QuantizeOptions::Granularity::PerChannel);
         const int pt = int(QuantizeOptions::Granularity::PerTensor);
-        QTest::newRow("mlp dynamic") << "mlp" << "dynamic-int8" << def << 0 << 3 << 3 << "quantized::linear_dynamic=3" << 0.999;
-        QTest::newRow("mlp dynamic per-channel") << "mlp" << "dynamic-int8" << pc << 0 << 3 << 3 << "quantized::linear_dynamic=3" << 0.999;
-        QTest::newRow("mlp static") << "mlp" << "static-int8" << def << 0 << 3 << 3 << "quantized::linear=1,quantized::linear_relu=2" << 0.995;
+        QTest::newRow("mlp dynamic") << "mlp"
+                                     << "dynamic-int8" << def << 0 << 3 << 3 << "quantized::linear_dynamic=3" << 0.999;
+        QTest::newRow("mlp dynamic per-channel")
+            << "mlp"
+            << "dynamic-int8" << pc << 0 << 3 << 3 << "quantized::linear_dynamic=3" << 0.999;
+        QTest::newRow("mlp static") << "mlp"
+                                    << "static-int8" << def << 0 << 3 << 3
+                                    << "quantized::linear=1,quantized::linear_relu=2" << 0.995;
         QTest::newRow("cnn static (conv+bn folded, relu fused)")
-            << "cnn" << "static-int8" << def << 0 << 4 << 4 << "quantized::conv2d_relu=2,quantized::linear=1,quantized::linear_relu=1" << 0.995;
-        QTest::newRow("cnn static per-tensor") << "cnn" << "static-int8" << pt << 0 << 4 << 4
-                                              << "quantized::conv2d_relu=2,quantized::linear=1,quantized::linear_relu=1" << 0.995;
-        QTest::newRow("cnn dynamic (Linear only)") << "cnn" << "dynamic-int8" << def << 0 << 2 << 4 << "quantized::linear_dynamic=2" << 0.999;
-        QTest::newRow("emb dynamic (embedding stays)") << "emb" << "dynamic-int8" << def << 0 << 1 << 2 << "quantized::linear_dynamic=1" << 0.99;
-        QTest::newRow("mlp fp16") << "mlp" << "fp16" << def << 0 << 3 << 3 << "" << 0.99999;
-        QTest::newRow("cnn fp16 (Linear only)") << "cnn" << "fp16" << def << 0 << 2 << 4 << "" << 0.99999;
-        QTest::newRow("mlp weight-int8") << "mlp" << "weight-int8" << def << 0 << 3 << 3 << "" << 0.9999;
-        QTest::newRow("mlp weight-int8 per-tensor") << "mlp" << "weight-int8" << pt << 0 << 3 << 3 << "" << 0.999;
-        QTest::newRow("mlp weight-int4") << "mlp" << "weight-int4" << def << 0 << 3 << 3 << "" << 0.98;
-        QTest::newRow("mlp weight-int4 block 32") << "mlp" << "weight-int4" << def << 32 << 3 << 3 << "" << 0.98;
-        QTest::newRow("cnn weight-int4 block 64") << "cnn" << "weight-int4" << def << 64 << 4 << 4 << "" << 0.98;
-        QTest::newRow("emb weight-int8 (embedding too)") << "emb" << "weight-int8" << def << 0 << 2 << 2 << "" << 0.999;
-        QTest::newRow("mlp kmeans-2") << "mlp" << "kmeans-2" << def << 0 << 3 << 3 << "" << 0.8;
-        QTest::newRow("mlp kmeans-4") << "mlp" << "kmeans-4" << def << 0 << 3 << 3 << "" << 0.99;
-        QTest::newRow("mlp kmeans-8") << "mlp" << "kmeans-8" << def << 0 << 3 << 3 << "" << 0.9999;
-        QTest::newRow("cnn kmeans-4") << "cnn" << "kmeans-4" << def << 0 << 4 << 4 << "" << 0.99;
-        QTest::newRow("mlp linear-int8") << "mlp" << "linear-int8" << def << 0 << 3 << 3 << "" << 0.999;
-        QTest::newRow("mlp linear-int16") << "mlp" << "linear-int16" << def << 0 << 3 << 3 << "" << 0.999999;
+            << "cnn"
+            << "static-int8" << def << 0 << 4 << 4
+            << "quantized::conv2d_relu=2,quantized::linear=1,quantized::linear_relu=1" << 0.995;
+        QTest::newRow("cnn static per-tensor")
+            << "cnn"
+            << "static-int8" << pt << 0 << 4 << 4
+            << "quantized::conv2d_relu=2,quantized::linear=1,quantized::linear_relu=1" << 0.995;
+        QTest::newRow("cnn dynamic (Linear only)")
+            << "cnn"
+            << "dynamic-int8" << def << 0 << 2 << 4 << "quantized::linear_dynamic=2" << 0.999;
+        QTest::newRow("emb dynamic (embedding stays)")
+            << "emb"
+            << "dynamic-int8" << def << 0 << 1 << 2 << "quantized::linear_dynamic=1" << 0.99;
+        QTest::newRow("mlp fp16") << "mlp"
+                                  << "fp16" << def << 0 << 3 << 3 << "" << 0.99999;
+        QTest::newRow("cnn fp16 (Linear only)") << "cnn"
+                                                << "fp16" << def << 0 << 2 << 4 << "" << 0.99999;
+        QTest::newRow("mlp weight-int8") << "mlp"
+                                         << "weight-int8" << def << 0 << 3 << 3 << "" << 0.9999;
+        QTest::newRow("mlp weight-int8 per-tensor") << "mlp"
+                                                    << "weight-int8" << pt << 0 << 3 << 3 << "" << 0.999;
+        QTest::newRow("mlp weight-int4") << "mlp"
+                                         << "weight-int4" << def << 0 << 3 << 3 << "" << 0.98;
+        QTest::newRow("mlp weight-int4 block 32") << "mlp"
+                                                  << "weight-int4" << def << 32 << 3 << 3 << "" << 0.98;
+        QTest::newRow("cnn weight-int4 block 64") << "cnn"
+                                                  << "weight-int4" << def << 64 << 4 << 4 << "" << 0.98;
+        QTest::newRow("emb weight-int8 (embedding too)") << "emb"
+                                                         << "weight-int8" << def << 0 << 2 << 2 << "" << 0.999;
+        QTest::newRow("mlp kmeans-2") << "mlp"
+                                      << "kmeans-2" << def << 0 << 3 << 3 << "" << 0.8;
+        QTest::newRow("mlp kmeans-4") << "mlp"
+                                      << "kmeans-4" << def << 0 << 3 << 3 << "" << 0.99;
+        QTest::newRow("mlp kmeans-8") << "mlp"
+                                      << "kmeans-8" << def << 0 << 3 << 3 << "" << 0.9999;
+        QTest::newRow("cnn kmeans-4") << "cnn"
+                                      << "kmeans-4" << def << 0 << 4 << 4 << "" << 0.99;
+        QTest::newRow("mlp linear-int8") << "mlp"
+                                         << "linear-int8" << def << 0 << 3 << 3 << "" << 0.999;
+        QTest::newRow("mlp linear-int16") << "mlp"
+                                          << "linear-int16" << def << 0 << 3 << 3 << "" << 0.999999;
     }
 
     void schemes()
@@ -160,9 +191,10 @@ private Q_SLOTS:
         QVERIFY(v.paramBytesAfter < v.paramBytesBefore);
         if (model != QLatin1String("emb")) // 2.4 kB of weights: the restore code outweighs them
             QVERIFY(v.fileBytesAfter < v.fileBytesBefore);
-        const qint64 overheadBefore = v.fileBytesBefore - v.paramBytesBefore, overheadAfter = v.fileBytesAfter - v.paramBytesAfter;
+        const qint64 overheadBefore = v.fileBytesBefore - v.paramBytesBefore,
+                     overheadAfter = v.fileBytesAfter - v.paramBytesAfter;
         QVERIFY2(std::abs(overheadAfter - overheadBefore) < 40000,
-                 qPrintable(QStringLiteral("archive overhead %1 -> %2").arg(overheadBefore).arg(overheadAfter)));
+            qPrintable(QStringLiteral("archive overhead %1 -> %2").arg(overheadBefore).arg(overheadAfter)));
 
         // Fidelity against FP32 on held-out calibration samples (or seeded random inputs).
         QVERIFY(v.fidelity.measured);
@@ -196,7 +228,8 @@ private Q_SLOTS:
         QTest::addColumn<int>("block");
         QTest::addColumn<int>("granularity");
         const int def = int(QuantizeOptions::Granularity::Default), pt = int(QuantizeOptions::Granularity::PerTensor);
-        for (const char* s : {"weight-int8", "weight-int4", "kmeans-2", "kmeans-4", "kmeans-8", "linear-int8", "linear-int16", "fp16"})
+        for (const char* s :
+            { "weight-int8", "weight-int4", "kmeans-2", "kmeans-4", "kmeans-8", "linear-int8", "linear-int16", "fp16" })
             QTest::newRow(s) << s << 0 << def;
         QTest::newRow("weight-int4 block 32") << "weight-int4" << 32 << def;
         QTest::newRow("weight-int4 block 128") << "weight-int4" << 128 << def;
@@ -221,7 +254,7 @@ private Q_SLOTS:
         // MLP 64-128-128-10: weights [128, 64], [128, 128], [10, 128]; FP32 biases 266 floats.
         const bool perTensor = granularity == int(QuantizeOptions::Granularity::PerTensor);
         qint64 expected = 266 * 4;
-        for (auto shape : {std::pair<qint64, qint64>{128, 64}, {128, 128}, {10, 128}}) {
+        for (auto shape : { std::pair<qint64, qint64> { 128, 64 }, { 128, 128 }, { 10, 128 } }) {
             const qint64 rows = perTensor ? 1 : shape.first;
             expected += packedBytes(scheme, rows, shape.first * shape.second, perTensor ? 0 : block);
         }
@@ -251,18 +284,20 @@ private Q_SLOTS:
     {
         // A layer by name: dynamic keeps fc3 in FP32 (qconfig None, as Python's {"fc3": None}).
         QuantizeOptions o = m_fx.options(QStringLiteral("mlp"), QStringLiteral("dynamic-int8"));
-        o.excludes = QStringList{QStringLiteral("fc3")};
+        o.excludes = QStringList { QStringLiteral("fc3") };
         QuantizedModel q = quantizeOk(QStringLiteral("mlp"), o);
         QCOMPARE(q.variant.coverage.quantizedLayers, 2);
         QCOMPARE(q.variant.coverage.quantizedOps.value(QStringLiteral("quantized::linear_dynamic")), 2);
         QCOMPARE(q.variant.coverage.fp32Layers.size(), 1);
         QCOMPARE(q.variant.coverage.fp32Layers.front(),
-                 (Fp32Layer{QStringLiteral("fc3"), QStringLiteral("Linear"), Fp32Layer::Excluded, QStringLiteral("--exclude fc3")}));
-        QCOMPARE(q.variant.coverage.quantizedLayerNames, (QStringList{QStringLiteral("fc1"), QStringLiteral("fc2")}));
+            (Fp32Layer { QStringLiteral("fc3"), QStringLiteral("Linear"), Fp32Layer::Excluded,
+                QStringLiteral("--exclude fc3") }));
+        QCOMPARE(
+            q.variant.coverage.quantizedLayerNames, (QStringList { QStringLiteral("fc1"), QStringLiteral("fc2") }));
 
         // A layer type, static: convolutions stay FP32, Linear layers are quantized.
         o = m_fx.options(QStringLiteral("cnn"), QStringLiteral("static-int8"));
-        o.excludes = QStringList{QStringLiteral("Conv2d")};
+        o.excludes = QStringList { QStringLiteral("Conv2d") };
         q = quantizeOk(QStringLiteral("cnn"), o);
         QCOMPARE(q.variant.coverage.perType.value(QStringLiteral("Conv2d")).quantized, 0);
         QCOMPARE(q.variant.coverage.perType.value(QStringLiteral("Linear")).quantized, 2);
@@ -270,9 +305,9 @@ private Q_SLOTS:
 
         // Globs, weight-only: first and last layer kept.
         o = m_fx.options(QStringLiteral("mlp"), QStringLiteral("weight-int4"));
-        o.excludes = QStringList{QStringLiteral("fc[13]")};
+        o.excludes = QStringList { QStringLiteral("fc[13]") };
         q = quantizeOk(QStringLiteral("mlp"), o);
-        QCOMPARE(q.variant.coverage.quantizedLayerNames, QStringList{QStringLiteral("fc2")});
+        QCOMPARE(q.variant.coverage.quantizedLayerNames, QStringList { QStringLiteral("fc2") });
         QCOMPARE(q.variant.coverage.fp32Layers.size(), 2);
         for (const Fp32Layer& f : q.variant.coverage.fp32Layers)
             QCOMPARE(f.reason, Fp32Layer::Excluded);
@@ -291,10 +326,10 @@ private Q_SLOTS:
         QVERIFY(std::isinf(q.variant.fidelity.sqnrDb)); // identical outputs
         QVERIFY(QFileInfo::exists(o.outPath));
         // Convolutions only, dynamic: nothing it can quantize, said per layer.
-        auto conv = modelfactory::sequential({LayerSpec::conv2d(1, 4, 3)}, 0, QStringLiteral("ConvOnly"));
+        auto conv = modelfactory::sequential({ LayerSpec::conv2d(1, 4, 3) }, 0, QStringLiteral("ConvOnly"));
         QVERIFY(conv.ok());
         o.scheme = QStringLiteral("dynamic-int8");
-        o.inputs = *InputSpec::parse({QStringLiteral("1x1x8x8")});
+        o.inputs = *InputSpec::parse({ QStringLiteral("1x1x8x8") });
         o.outPath = m_fx.dir.filePath(QStringLiteral("convonly.pt"));
         auto r = quantizeModel(*conv, o);
         QVERIFY(r.ok());
@@ -318,7 +353,7 @@ private Q_SLOTS:
         QCOMPARE(q.variant.options.effectiveGranularity(q.variant.engine), QuantizeOptions::Granularity::PerTensor);
         QCOMPARE(q.variant.coverage.quantizedLayers, 4);
         QVERIFY(q.variant.fidelity.cosine > 0.995);
-        auto loaded = loadModel(o.outPath, {QStringLiteral("qnnpack")});
+        auto loaded = loadModel(o.outPath, { QStringLiteral("qnnpack") });
         QVERIFY(loaded.ok());
         QVERIFY(test::outputOn(*loaded, m_fx.cnnCalib, 0, 8) == test::outputOn(q.model, m_fx.cnnCalib, 0, 8));
     }
@@ -335,19 +370,21 @@ private Q_SLOTS:
         QVERIFY(q.variant.calibrationSource.contains(QStringLiteral("50 of 300")));
         QVERIFY(q.variant.fidelity.inputs.contains(QStringLiteral("not used for calibration")));
         QVERIFY(q.variant.fidelity.cosine > 0.99);
-        QCOMPARE(q.variant.toJson().value(QStringLiteral("options")).toObject().value(QStringLiteral("observer")).toString(),
-                 QStringLiteral("minmax"));
+        QCOMPARE(
+            q.variant.toJson().value(QStringLiteral("options")).toObject().value(QStringLiteral("observer")).toString(),
+            QStringLiteral("minmax"));
     }
 
     void collapseIsFlagged()
     {
         // Calibrated on inputs 1000x larger than those it then sees: the real activations all
         // round to zero, and a model without biases outputs zeros.
-        auto nobias = modelfactory::sequential({LayerSpec::linear(64, 128, false), LayerSpec::relu(), LayerSpec::linear(128, 10, false)}, 4,
-                                               QStringLiteral("NoBias"));
+        auto nobias = modelfactory::sequential(
+            { LayerSpec::linear(64, 128, false), LayerSpec::relu(), LayerSpec::linear(128, 10, false) }, 4,
+            QStringLiteral("NoBias"));
         QVERIFY(nobias.ok());
         const QString skewed = m_fx.dir.filePath(QStringLiteral("skewed.pt"));
-        QVERIFY(test::writeInputs(skewed, {264, 64}, 1000.0, 200, 5));
+        QVERIFY(test::writeInputs(skewed, { 264, 64 }, 1000.0, 200, 5));
         QuantizeOptions o = m_fx.options(QStringLiteral("mlp"), QStringLiteral("static-int8"));
         o.calibrationPath = skewed;
         o.outPath.clear();
@@ -373,12 +410,14 @@ private Q_SLOTS:
         const QuantizedModel q = quantizeOk(QStringLiteral("cnn"), o);
         QCOMPARE(q.variant.calibrationSamples, 64);
         QVERIFY(q.variant.calibrationSource.contains(QStringLiteral("seeded random inputs")));
-        QVERIFY(q.variant.warnings.join(QLatin1Char(' ')).contains(QStringLiteral("seeded random inputs, not real data")));
+        QVERIFY(
+            q.variant.warnings.join(QLatin1Char(' ')).contains(QStringLiteral("seeded random inputs, not real data")));
     }
 
     void jsonOfARealVariant()
     {
-        const QuantizedModel q = quantizeOk(QStringLiteral("mlp"), m_fx.options(QStringLiteral("mlp"), QStringLiteral("weight-int4")));
+        const QuantizedModel q
+            = quantizeOk(QStringLiteral("mlp"), m_fx.options(QStringLiteral("mlp"), QStringLiteral("weight-int4")));
         auto back = Variant::fromJson(q.variant.toJson());
         QVERIFY(back.ok());
         QCOMPARE(back->toJson(), q.variant.toJson());
