@@ -11,7 +11,6 @@
 #include "core/quant/schemecatalog.h"
 
 #include <QtCore/QJsonArray>
-#include <QtCore/QLocale>
 
 #include <cmath>
 
@@ -133,18 +132,17 @@ Result<QuantizeOptions> commonOptions(Context& ctx, const QCommandLineParser& p,
 
 void printHuman(Context& ctx, const TorchModel& model, const QVector<QuantizeOptions>& schemes, const QuantizeJob& job)
 {
-    const QLocale c = QLocale::c();
     const QVector<Variant> variants = job.variants();
     ctx.out() << "Model: " << paths::pretty(model.path()) << " (" << bytes(model.fileBytes()) << ")\n\n";
     if (!variants.isEmpty()) {
         TextTable table(
-            { QStringLiteral("Scheme"), QStringLiteral("Engine"), QStringLiteral("Layers"), QStringLiteral("Tensors"),
+            { QStringLiteral("Scheme"), QStringLiteral("Kernels"), QStringLiteral("Layers"), QStringLiteral("Tensors"),
                 QStringLiteral("File"), QStringLiteral("Smaller"), QStringLiteral("Weights"), QStringLiteral("Cosine"),
                 QStringLiteral("SQNR"), QStringLiteral("Time"), QStringLiteral("Output") },
             { false, false, true, true, true, true, true, true, true, true, false });
         for (const Variant& v : variants) {
             table.addRow(
-                { v.scheme, v.runtime == Variant::Runtime::QuantizedKernels ? v.engine : QStringLiteral("(none)"),
+                { v.scheme, v.runtime == Variant::Runtime::QuantizedKernels ? v.engine : QStringLiteral("FP32*"),
                     QStringLiteral("%1/%2").arg(v.coverage.quantizedLayers).arg(v.coverage.totalLayers),
                     QStringLiteral("%1/%2").arg(v.coverage.quantizedTensors).arg(v.coverage.totalTensors),
                     bytes(v.fileBytesAfter), ratio(v.fileBytesBefore, v.fileBytesAfter), bytes(v.paramBytesAfter),
@@ -153,9 +151,13 @@ void printHuman(Context& ctx, const TorchModel& model, const QVector<QuantizeOpt
                     v.artifactPath.isEmpty() ? QStringLiteral("(not written)") : paths::pretty(v.artifactPath) });
         }
         ctx.out() << table.render();
-        ctx.out() << "\nFP32: " << bytes(variants.front().fileBytesBefore) << " file, "
-                  << bytes(variants.front().paramBytesBefore)
-                  << " of weights. Engine '(none)': weights dequantized to FP32 at load (size benefit only).\n";
+        ctx.out() << "\nFP32 model: " << bytes(variants.front().fileBytesBefore) << " file, "
+                  << bytes(variants.front().paramBytesBefore) << " of weights. Smaller: file size ratio.\n";
+        const bool anyPacked = std::any_of(variants.begin(), variants.end(),
+            [](const Variant& v) { return v.runtime == Variant::Runtime::DequantizedAtLoad; });
+        if (anyPacked)
+            ctx.out() << "* No quantized kernels: the file holds packed weights, dequantized to FP32 when loaded "
+                         "(a size and accuracy study, no speed-up).\n";
     }
     for (const Variant& v : variants) {
         QStringList lines;
@@ -182,7 +184,6 @@ void printHuman(Context& ctx, const TorchModel& model, const QVector<QuantizeOpt
     for (const auto& f : job.failures())
         ctx.out() << "\n" << schemes[f.first].scheme << ": FAILED: " << f.second.message << "\n";
     ctx.out().flush();
-    Q_UNUSED(c);
 }
 
 int runQuantize(Context& ctx, const QStringList& args)
@@ -202,8 +203,9 @@ int runQuantize(Context& ctx, const QStringList& args)
             .arg(engine::available().join(QLatin1String(", ")), engine::fastest()),
         QStringLiteral("E") });
     parser.addOption({ QStringLiteral("calib"),
-        QStringLiteral("Calibration data: %1. 'random' uses seeded random inputs of --input: it runs, but gives poor static "
-                       "INT8. Samples past --calib-samples (default 200) measure fidelity.")
+        QStringLiteral(
+            "Calibration data: %1. 'random' uses seeded random inputs of --input: it runs, but gives poor static "
+            "INT8. Samples past --calib-samples (default 200) measure fidelity.")
             .arg(dataHelp()),
         QStringLiteral("DATA") });
     addDataOptions(parser, QStringLiteral("calib-"), QStringLiteral("the calibration data"));
