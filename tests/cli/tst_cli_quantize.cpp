@@ -13,12 +13,7 @@
 using qs::test::runCli;
 
 namespace {
-QJsonObject parseJson(const QString& text)
-{
-    QJsonParseError e;
-    const QJsonDocument d = QJsonDocument::fromJson(text.toUtf8(), &e);
-    return e.error == QJsonParseError::NoError ? d.object() : QJsonObject();
-}
+using qs::test::parseJsonObject;
 QStringList files(const QString& dir)
 {
     return QDir(dir).entryList(QDir::Files | QDir::Hidden);
@@ -64,7 +59,7 @@ private Q_SLOTS:
                 QStringLiteral("weight-int4"), QStringLiteral("--calib"), m_calib, QStringLiteral("--block"),
                 QStringLiteral("32"), QStringLiteral("--out-dir"), out, QStringLiteral("--json") }));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = parseJsonObject(r.out);
         const QJsonArray variants = o.value(QLatin1String("variants")).toArray();
         QCOMPARE(variants.size(), 3);
         QVERIFY(o.value(QLatin1String("failures")).toArray().isEmpty());
@@ -107,7 +102,7 @@ private Q_SLOTS:
         r = runCli({ QStringLiteral("inspect"), out + QLatin1String("/fashion_cnn.static-int8.pt"),
             QStringLiteral("--json") });
         QCOMPARE(r.exitCode, 0);
-        QCOMPARE(parseJson(r.out).value(QLatin1String("quantized")).toBool(), true);
+        QCOMPARE(parseJsonObject(r.out).value(QLatin1String("quantized")).toBool(), true);
     }
 
     void oneSchemeKeysAtTopLevelAndExclusion()
@@ -117,7 +112,7 @@ private Q_SLOTS:
             = runCli(quantize({ QStringLiteral("--scheme"), QStringLiteral("dynamic-int8"), QStringLiteral("--exclude"),
                 QStringLiteral("fc2"), QStringLiteral("--out"), out, QStringLiteral("--json") }));
         QVERIFY2(r.exitCode == 0, qPrintable(r.err));
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = parseJsonObject(r.out);
         QCOMPARE(o.value(QLatin1String("scheme")).toString(), QStringLiteral("dynamic-int8"));
         QCOMPARE(o.value(QLatin1String("engine")).toString(), QStringLiteral("onednn"));
         QCOMPARE(o.value(QLatin1String("out")).toString(), QFileInfo(out).absoluteFilePath());
@@ -205,7 +200,7 @@ private Q_SLOTS:
         auto r = runCli(quantize(args + QStringList { QStringLiteral("--json") }));
         QCOMPARE(r.exitCode, exitCode);
         QVERIFY2(r.err.contains(says), qPrintable(r.err));
-        const QJsonObject e = parseJson(r.out).value(QLatin1String("error")).toObject();
+        const QJsonObject e = parseJsonObject(r.out).value(QLatin1String("error")).toObject();
         QCOMPARE(e.value(QLatin1String("exit_code")).toInt(), exitCode);
         QVERIFY(!QFileInfo::exists(m_dir.filePath(QStringLiteral("bad"))));
     }
@@ -232,7 +227,7 @@ private Q_SLOTS:
         auto r = runCli(quantize({ QStringLiteral("--scheme"), QStringLiteral("weight-int8,static-int8"),
             QStringLiteral("--calib"), wrongShape, QStringLiteral("--out-dir"), out, QStringLiteral("--json") }));
         QCOMPARE(r.exitCode, 3);
-        const QJsonObject o = parseJson(r.out);
+        const QJsonObject o = parseJsonObject(r.out);
         // The data is opened once for both schemes: both fail on it, nothing is written.
         QCOMPARE(o.value(QLatin1String("error")).toObject().value(QLatin1String("exit_code")).toInt(), 3);
         QVERIFY(files(out).isEmpty());
