@@ -160,7 +160,16 @@ void printHuman(Context& ctx, const TorchModel& model, const QVector<QuantizeOpt
                          "(a size and accuracy study, no speed-up).\n";
     }
     for (const Variant& v : variants) {
-        QStringList lines;
+        QStringList lines, types;
+        for (auto it = v.coverage.perType.begin(); it != v.coverage.perType.end(); ++it)
+            types << QStringLiteral("%1 %2/%3").arg(it.key()).arg(it->quantized).arg(it->total);
+        if (!types.isEmpty())
+            lines << QStringLiteral("layers quantized: %1").arg(types.join(QLatin1String(", ")));
+        QStringList ops;
+        for (auto it = v.coverage.quantizedOps.begin(); it != v.coverage.quantizedOps.end(); ++it)
+            ops << QStringLiteral("%1 x%2").arg(it.key()).arg(it.value());
+        if (!ops.isEmpty())
+            lines << QStringLiteral("kernels: %1").arg(ops.join(QLatin1String(", ")));
         if (!v.calibrationSource.isEmpty())
             lines << QStringLiteral("calibrated on %1 in %2 s")
                          .arg(v.calibrationSource)
