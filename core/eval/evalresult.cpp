@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "evalresult.h"
 
+#include "core/eval/jsonnumbers_p.h"
+
 #include <QtCore/QJsonArray>
 
 #include <cmath>
@@ -10,26 +12,13 @@ namespace qs {
 
 namespace {
 
-// JSON has no infinity or NaN: they are written as null and read back as +inf.
-QJsonValue number(double v)
-{
-    return std::isfinite(v) ? QJsonValue(v) : QJsonValue(QJsonValue::Null);
-}
+using jsonnumbers::number;
+using jsonnumbers::optional;
+using jsonnumbers::readOptional;
 
 double readNumber(const QJsonObject& o, const char* key, double fallback = 0)
 {
-    const QJsonValue v = o.value(QLatin1String(key));
-    if (v.isNull())
-        return std::numeric_limits<double>::infinity();
-    return v.isDouble() ? v.toDouble() : fallback;
-}
-
-std::optional<double> readOptional(const QJsonObject& o, const char* key)
-{
-    const QJsonValue v = o.value(QLatin1String(key));
-    if (v.isDouble())
-        return v.toDouble();
-    return std::nullopt;
+    return jsonnumbers::read(o, key, fallback);
 }
 
 bool sameDouble(double a, double b)

@@ -88,6 +88,39 @@ private Q_SLOTS:
         QVERIFY(o["fidelity"]["cosine"].toDouble() > 0.99);
     }
 
+    void sensitivityAndFallback()
+    {
+        const QStringList common{"--scheme", "static-int8", "--data", m_test, "--samples", "300", "--calib", m_demo + "/fashion_calib.pt",
+                                 "--calib-samples", "100", "--json", "-q"};
+        auto r = runCli(QStringList{"sensitivity", m_model} + common);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        QJsonObject o = parseJsonObject(r.out);
+        QCOMPARE(o.value("metric").toString(), QStringLiteral("top1"));
+        QCOMPARE(o.value("layers").toArray().size(), 4);
+        const QJsonObject first = o.value("layers").toArray().first().toObject();
+        for (const char* key : {"name", "type", "rank", "score", "top1", "top1_drop_points", "sqnr_db", "cosine", "quantized"})
+            QVERIFY2(first.contains(QLatin1String(key)), key);
+        QCOMPARE(first.value("rank").toInt(), 1);
+
+        const QString out = m_dir.filePath("fb.pt");
+        r = runCli(QStringList{"fallback", m_model, "--budget", "1", "--out", out} + common);
+        QVERIFY2(r.exitCode == 0, qPrintable(r.err));
+        o = parseJsonObject(r.out);
+        QVERIFY(o.value("met").toBool());
+        QCOMPARE(o.value("budget").toDouble(), 1.0);
+        QCOMPARE(o.value("out").toString(), out);
+        QVERIFY(QFileInfo::exists(out));
+        QVERIFY(o.value("steps").toArray().size() >= 1);
+        QCOMPARE(o.value("variant").toObject().value("scheme").toString(), QStringLiteral("static-int8"));
+
+        r = runCli({"sensitivity", m_model, "--scheme", "static-int8", "--data", "random", "--metric", "top1", "-q"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY2(r.err.contains("--metric sqnr"), qPrintable(r.err));
+        r = runCli({"fallback", m_model, "--scheme", "warp-9", "--data", m_test, "-q"});
+        QCOMPARE(r.exitCode, 2);
+        QVERIFY(r.err.contains("Unknown scheme"));
+    }
+
     void badInputs_data()
     {
         QTest::addColumn<QString>("kind");

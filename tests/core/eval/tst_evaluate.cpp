@@ -220,7 +220,7 @@ private Q_SLOTS:
         QSignalSpy succeeded(&job, &Job::succeeded);
         QSignalSpy progress(&job, &Job::progress);
         runner.submit(&job);
-        QVERIFY(succeeded.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(succeeded.count() == 1, 60000); // the spy may have it before waiting
         QCOMPARE(evaluated.count(), 1);
         const EvalResult r = qvariant_cast<EvalResult>(evaluated.first().first());
         QCOMPARE(r.samples, 40);
@@ -235,7 +235,7 @@ private Q_SLOTS:
         QSignalSpy cancelled(&slow, &Job::cancelled);
         connect(&slow, &Job::progress, &slow, [&slow] { slow.cancel(); }, Qt::DirectConnection);
         runner.submit(&slow);
-        QVERIFY(cancelled.wait(60000));
+        QTRY_VERIFY_WITH_TIMEOUT(cancelled.count() == 1, 60000);
         QCOMPARE(slow.state(), Job::State::Cancelled);
     }
 
