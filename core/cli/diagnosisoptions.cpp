@@ -3,6 +3,7 @@
 
 #include "core/cli/dataoptions.h"
 #include "core/common/engine.h"
+#include "core/common/paths.h"
 #include "core/model/modelloader.h"
 #include "core/quant/schemecatalog.h"
 
@@ -112,6 +113,21 @@ Result<Diagnosis> diagnosisFromArgs(Context& ctx, const QCommandLineParser& pars
         d.options.calibration = *calib;
     }
     return d;
+}
+
+int runDiagnosisJob(Context& ctx, const Diagnosis& d, Job& job)
+{
+    if (!ctx.quiet)
+        ctx.err() << "Data: " << d.data.info().summary() << "\n";
+    if (Status st = ctx.runJob(job); !st)
+        return ctx.fail(st.error());
+    return -1;
+}
+
+QVector<QPair<QString, QString>> headerRows(const DiagnosisHeader& r)
+{
+    return {{QStringLiteral("Model"), QStringLiteral("%1 (%2)").arg(r.modelName, paths::pretty(r.modelPath))},
+            {QStringLiteral("Scheme"), QStringLiteral("%1 (engine %2)").arg(r.scheme, r.engine)}};
 }
 
 QString formatFigure(const TrialFigures& f, DiagnosisMetric metric)

@@ -3,6 +3,7 @@
 
 #include "core/cli/command.h"
 #include "core/eval/diagnosis.h"
+#include "core/jobs/job.h"
 #include "core/model/torchmodel.h"
 
 namespace qs::cli {
@@ -22,6 +23,12 @@ struct Diagnosis
 /// Parses the options, loads MODEL (the one positional argument) and opens --data (and --calib).
 /// \a usage is shown with usage errors.
 Result<Diagnosis> diagnosisFromArgs(Context& ctx, const QCommandLineParser& parser, const QString& usage);
+
+/// Shows what data the diagnosis runs on, then runs \a job; the exit code of a failure, or -1.
+int runDiagnosisJob(Context& ctx, const Diagnosis& d, Job& job);
+
+/// The "Model" and "Scheme" lines of a result's text output.
+QVector<QPair<QString, QString>> headerRows(const DiagnosisHeader& r);
 
 /// "0.42 pt" / "38.1 dB" / "identical" for a figure of \a metric.
 QString formatFigure(const TrialFigures& f, DiagnosisMetric metric);

@@ -49,20 +49,17 @@ int runFallback(Context& ctx, const QStringList& args)
         const QFileInfo fi(d->model.path());
         fo.outPath = fi.dir().filePath(QStringLiteral("%1.%2-fallback.pt").arg(fi.completeBaseName(), d->options.quant.scheme));
     }
-    if (!ctx.quiet)
-        ctx.err() << "Data: " << d->data.info().summary() << "\n";
     FallbackJob job(d->model, d->data, d->options, fo);
-    if (Status st = ctx.runJob(job); !st)
-        return ctx.fail(st.error());
+    if (int rc = runDiagnosisJob(ctx, *d, job); rc >= 0)
+        return rc;
     const FallbackResult r = job.result();
     if (ctx.json) {
         ctx.printJson(r.toJson());
         return 0;
     }
     const bool top1 = r.metric == DiagnosisMetric::Top1;
-    QVector<QPair<QString, QString>> rows{
-        {QStringLiteral("Model"), QStringLiteral("%1 (%2)").arg(r.modelName, paths::pretty(r.modelPath))},
-        {QStringLiteral("Scheme"), QStringLiteral("%1 (engine %2)").arg(r.scheme, r.engine)},
+    QVector<QPair<QString, QString>> rows = headerRows(r);
+    rows += QVector<QPair<QString, QString>>{
         {QStringLiteral("Budget"), top1 ? QStringLiteral("at most %1 point(s) of top-1 lost").arg(r.budget)
                                         : QStringLiteral("output SQNR of at least %1 dB").arg(r.budget)},
     };

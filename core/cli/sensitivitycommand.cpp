@@ -36,20 +36,17 @@ int runSensitivity(Context& ctx, const QStringList& args)
     auto d = diagnosisFromArgs(ctx, parser, usage);
     if (!d)
         return ctx.fail(d.error());
-    if (!ctx.quiet)
-        ctx.err() << "Data: " << d->data.info().summary() << "\n";
     SensitivityJob job(d->model, d->data, d->options);
-    if (Status st = ctx.runJob(job); !st)
-        return ctx.fail(st.error());
+    if (int rc = runDiagnosisJob(ctx, *d, job); rc >= 0)
+        return rc;
     const SensitivityResult r = job.result();
     if (ctx.json) {
         ctx.printJson(r.toJson());
         return 0;
     }
     const bool top1 = r.metric == DiagnosisMetric::Top1;
-    QVector<QPair<QString, QString>> rows{
-        {QStringLiteral("Model"), QStringLiteral("%1 (%2)").arg(r.modelName, paths::pretty(r.modelPath))},
-        {QStringLiteral("Scheme"), QStringLiteral("%1 (engine %2)").arg(r.scheme, r.engine)},
+    QVector<QPair<QString, QString>> rows = headerRows(r);
+    rows += QVector<QPair<QString, QString>>{
         {QStringLiteral("Data"), r.dataSummary},
         {QStringLiteral("Ranked by"), top1 ? QStringLiteral("top-1 drop against FP32") : QStringLiteral("output SQNR against FP32")},
     };

@@ -14,12 +14,8 @@ namespace {
 
 using jsonnumbers::number;
 using jsonnumbers::optional;
+using jsonnumbers::readNumber;
 using jsonnumbers::readOptional;
-
-double readNumber(const QJsonObject& o, const char* key, double fallback = 0)
-{
-    return jsonnumbers::read(o, key, fallback);
-}
 
 QStringList strings(const QJsonValue& v)
 {
@@ -127,22 +123,13 @@ LayerSensitivity LayerSensitivity::fromJson(const QJsonObject& o)
     return l;
 }
 
-QJsonObject SensitivityResult::toJson() const
+QJsonObject DiagnosisHeader::headerJson() const
 {
-    QJsonArray rows;
-    for (const LayerSensitivity& l : layers)
-        rows.append(l.toJson());
     QJsonObject o{{QStringLiteral("model"), modelPath},
                   {QStringLiteral("model_name"), modelName},
                   {QStringLiteral("scheme"), scheme},
                   {QStringLiteral("engine"), engine},
-                  {QStringLiteral("data"), dataPath},
-                  {QStringLiteral("data_summary"), dataSummary},
-                  {QStringLiteral("samples"), samples},
-                  {QStringLiteral("calibration"), calibrationSource},
                   {QStringLiteral("metric"), diagnosisMetricName(metric)},
-                  {QStringLiteral("all_quantized"), allQuantized.toJson()},
-                  {QStringLiteral("layers"), rows},
                   {QStringLiteral("seconds"), seconds},
                   {QStringLiteral("notes"), QJsonArray::fromStringList(notes)}};
     if (fp32Accuracy)
@@ -150,31 +137,55 @@ QJsonObject SensitivityResult::toJson() const
     return o;
 }
 
-Result<SensitivityResult> SensitivityResult::fromJson(const QJsonObject& o)
+Status DiagnosisHeader::readHeader(const QJsonObject& o)
 {
-    if (!o.value(QStringLiteral("layers")).isArray() || !o.value(QStringLiteral("scheme")).isString())
-        return badFile("sensitivity result");
-    SensitivityResult r;
-    r.modelPath = o.value(QStringLiteral("model")).toString();
-    r.modelName = o.value(QStringLiteral("model_name")).toString();
-    r.scheme = o.value(QStringLiteral("scheme")).toString();
-    r.engine = o.value(QStringLiteral("engine")).toString();
-    r.dataPath = o.value(QStringLiteral("data")).toString();
-    r.dataSummary = o.value(QStringLiteral("data_summary")).toString();
-    r.samples = o.value(QStringLiteral("samples")).toInteger();
-    r.calibrationSource = o.value(QStringLiteral("calibration")).toString();
-    r.metric = parseDiagnosisMetric(o.value(QStringLiteral("metric")).toString()).value_or(DiagnosisMetric::Top1);
-    r.allQuantized = TrialFigures::fromJson(o.value(QStringLiteral("all_quantized")).toObject());
-    for (const QJsonValue& v : o.value(QStringLiteral("layers")).toArray())
-        r.layers << LayerSensitivity::fromJson(v.toObject());
-    r.seconds = o.value(QStringLiteral("seconds")).toDouble();
-    r.notes = strings(o.value(QStringLiteral("notes")));
+    if (!o.value(QStringLiteral("scheme")).isString())
+        return badFile("diagnosis result");
+    modelPath = o.value(QStringLiteral("model")).toString();
+    modelName = o.value(QStringLiteral("model_name")).toString();
+    scheme = o.value(QStringLiteral("scheme")).toString();
+    engine = o.value(QStringLiteral("engine")).toString();
+    metric = parseDiagnosisMetric(o.value(QStringLiteral("metric")).toString()).value_or(DiagnosisMetric::Top1);
+    seconds = o.value(QStringLiteral("seconds")).toDouble();
+    notes = strings(o.value(QStringLiteral("notes")));
     if (o.contains(QStringLiteral("fp32_accuracy"))) {
         auto a = AccuracyMetrics::fromJson(o.value(QStringLiteral("fp32_accuracy")).toObject());
         if (!a)
             return a.error();
-        r.fp32Accuracy = *a;
+        fp32Accuracy = *a;
     }
+    return {};
+}
+
+QJsonObject SensitivityResult::toJson() const
+{
+    QJsonArray rows;
+    for (const LayerSensitivity& l : layers)
+        rows.append(l.toJson());
+    QJsonObject o = headerJson();
+    o.insert(QStringLiteral("data"), dataPath);
+    o.insert(QStringLiteral("data_summary"), dataSummary);
+    o.insert(QStringLiteral("samples"), samples);
+    o.insert(QStringLiteral("calibration"), calibrationSource);
+    o.insert(QStringLiteral("all_quantized"), allQuantized.toJson());
+    o.insert(QStringLiteral("layers"), rows);
+    return o;
+}
+
+Result<SensitivityResult> SensitivityResult::fromJson(const QJsonObject& o)
+{
+    SensitivityResult r;
+    if (!o.value(QStringLiteral("layers")).isArray())
+        return badFile("sensitivity result");
+    if (Status st = r.readHeader(o); !st)
+        return st.error();
+    r.dataPath = o.value(QStringLiteral("data")).toString();
+    r.dataSummary = o.value(QStringLiteral("data_summary")).toString();
+    r.samples = o.value(QStringLiteral("samples")).toInteger();
+    r.calibrationSource = o.value(QStringLiteral("calibration")).toString();
+    r.allQuantized = TrialFigures::fromJson(o.value(QStringLiteral("all_quantized")).toObject());
+    for (const QJsonValue& v : o.value(QStringLiteral("layers")).toArray())
+        r.layers << LayerSensitivity::fromJson(v.toObject());
     return r;
 }
 
@@ -210,52 +221,32 @@ QJsonObject FallbackResult::toJson() const
     QJsonArray stepsJson;
     for (const FallbackStep& s : steps)
         stepsJson.append(s.toJson());
-    QJsonObject o{{QStringLiteral("model"), modelPath},
-                  {QStringLiteral("model_name"), modelName},
-                  {QStringLiteral("scheme"), scheme},
-                  {QStringLiteral("engine"), engine},
-                  {QStringLiteral("metric"), diagnosisMetricName(metric)},
-                  {QStringLiteral("budget"), budget},
-                  {QStringLiteral("met"), met},
-                  {QStringLiteral("steps"), stepsJson},
-                  {QStringLiteral("fp32_layers"), QJsonArray::fromStringList(fp32Layers)},
-                  {QStringLiteral("final"), final.toJson()},
-                  {QStringLiteral("variant"), variant.toJson()},
-                  {QStringLiteral("out"), variant.artifactPath},
-                  {QStringLiteral("seconds"), seconds},
-                  {QStringLiteral("notes"), QJsonArray::fromStringList(notes)}};
-    if (fp32Accuracy)
-        o.insert(QStringLiteral("fp32_accuracy"), fp32Accuracy->toJson());
+    QJsonObject o = headerJson();
+    o.insert(QStringLiteral("budget"), budget);
+    o.insert(QStringLiteral("met"), met);
+    o.insert(QStringLiteral("steps"), stepsJson);
+    o.insert(QStringLiteral("fp32_layers"), QJsonArray::fromStringList(fp32Layers));
+    o.insert(QStringLiteral("final"), final.toJson());
+    o.insert(QStringLiteral("variant"), variant.toJson());
+    o.insert(QStringLiteral("out"), variant.artifactPath);
     return o;
 }
 
 Result<FallbackResult> FallbackResult::fromJson(const QJsonObject& o)
 {
-    if (!o.value(QStringLiteral("steps")).isArray() || !o.value(QStringLiteral("scheme")).isString())
-        return badFile("fallback result");
     FallbackResult r;
-    r.modelPath = o.value(QStringLiteral("model")).toString();
-    r.modelName = o.value(QStringLiteral("model_name")).toString();
-    r.scheme = o.value(QStringLiteral("scheme")).toString();
-    r.engine = o.value(QStringLiteral("engine")).toString();
-    r.metric = parseDiagnosisMetric(o.value(QStringLiteral("metric")).toString()).value_or(DiagnosisMetric::Top1);
+    if (!o.value(QStringLiteral("steps")).isArray())
+        return badFile("fallback result");
+    if (Status st = r.readHeader(o); !st)
+        return st.error();
     r.budget = o.value(QStringLiteral("budget")).toDouble();
     r.met = o.value(QStringLiteral("met")).toBool();
     for (const QJsonValue& v : o.value(QStringLiteral("steps")).toArray())
         r.steps << FallbackStep::fromJson(v.toObject());
     r.fp32Layers = strings(o.value(QStringLiteral("fp32_layers")));
     r.final = TrialFigures::fromJson(o.value(QStringLiteral("final")).toObject());
-    auto v = Variant::fromJson(o.value(QStringLiteral("variant")).toObject());
-    if (v)
+    if (auto v = Variant::fromJson(o.value(QStringLiteral("variant")).toObject()))
         r.variant = *v;
-    r.seconds = o.value(QStringLiteral("seconds")).toDouble();
-    r.notes = strings(o.value(QStringLiteral("notes")));
-    if (o.contains(QStringLiteral("fp32_accuracy"))) {
-        auto a = AccuracyMetrics::fromJson(o.value(QStringLiteral("fp32_accuracy")).toObject());
-        if (!a)
-            return a.error();
-        r.fp32Accuracy = *a;
-    }
     return r;
 }
 

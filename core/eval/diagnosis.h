@@ -70,24 +70,32 @@ struct LayerSensitivity
     static LayerSensitivity fromJson(const QJsonObject& o);
 };
 
-/// \brief Per-layer sensitivity of a model to a scheme: each quantizable layer quantized alone
-/// (every other layer kept in FP32), measured end to end against FP32, ranked.
-struct SensitivityResult
+/// \brief What every diagnosis result says first: which model, scheme and metric.
+struct DiagnosisHeader
 {
     QString modelPath;
     QString modelName;
     QString scheme;
     QString engine;
+    DiagnosisMetric metric = DiagnosisMetric::Top1; ///< the metric actually used (never Auto)
+    std::optional<AccuracyMetrics> fp32Accuracy;    ///< with labels
+    double seconds = 0;
+    QStringList notes;
+
+    QJsonObject headerJson() const;
+    Status readHeader(const QJsonObject& o);
+};
+
+/// \brief Per-layer sensitivity of a model to a scheme: each quantizable layer quantized alone
+/// (every other layer kept in FP32), measured end to end against FP32, ranked.
+struct SensitivityResult : DiagnosisHeader
+{
     QString dataPath;
     QString dataSummary;
     qint64 samples = 0;
     QString calibrationSource;
-    DiagnosisMetric metric = DiagnosisMetric::Top1; ///< the metric actually used (never Auto)
-    std::optional<AccuracyMetrics> fp32Accuracy;
     TrialFigures allQuantized;         ///< every layer the scheme covers quantized together
     QVector<LayerSensitivity> layers;  ///< ranked: the most sensitive first
-    double seconds = 0;
-    QStringList notes;
 
     QJsonObject toJson() const;
     static Result<SensitivityResult> fromJson(const QJsonObject& o);
@@ -112,22 +120,14 @@ struct FallbackStep
 
 /// \brief The smallest set of layers found to keep in FP32 so that a variant stays within an
 /// accuracy (or fidelity) budget, the steps that found it, and the variant it produced.
-struct FallbackResult
+struct FallbackResult : DiagnosisHeader
 {
-    QString modelPath;
-    QString modelName;
-    QString scheme;
-    QString engine;
-    DiagnosisMetric metric = DiagnosisMetric::Top1;
     double budget = 0;        ///< max top-1 drop in points (top1), or min SQNR in dB (sqnr)
     bool met = false;
-    std::optional<AccuracyMetrics> fp32Accuracy;
     QVector<FallbackStep> steps;
     QStringList fp32Layers;   ///< the final set (besides --exclude)
     TrialFigures final;
     Variant variant;          ///< the mixed-precision variant (artifactPath set when written)
-    double seconds = 0;
-    QStringList notes;
 
     QJsonObject toJson() const;
     static Result<FallbackResult> fromJson(const QJsonObject& o);

@@ -14,12 +14,8 @@ namespace {
 
 using jsonnumbers::number;
 using jsonnumbers::optional;
+using jsonnumbers::readNumber;
 using jsonnumbers::readOptional;
-
-double readNumber(const QJsonObject& o, const char* key, double fallback = 0)
-{
-    return jsonnumbers::read(o, key, fallback);
-}
 
 bool sameDouble(double a, double b)
 {

@@ -23,7 +23,7 @@ inline QJsonValue optional(const std::optional<double>& v)
     return v ? number(*v) : QJsonValue();
 }
 
-inline double read(const QJsonObject& o, const char* key, double fallback = 0)
+inline double readNumber(const QJsonObject& o, const char* key, double fallback = 0)
 {
     const QJsonValue v = o.value(QLatin1String(key));
     if (v.isNull())
