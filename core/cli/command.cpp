@@ -122,11 +122,18 @@ Result<Store*> Context::store(bool create)
     return m_store.get();
 }
 
-void Context::reportRecorded(const RunRecord& run)
+void Context::reportRecorded(const QVector<qint64>& runIds)
 {
-    if (quiet)
+    if (quiet || runIds.isEmpty())
         return;
-    m_err << "Recorded as run " << run.id << " in " << paths::pretty(databasePath()) << "\n";
+    QStringList ids;
+    for (qint64 id : runIds)
+        ids << QString::number(id);
+    // Consecutive ids (the usual case) as a range.
+    const bool consecutive = runIds.size() > 2 && runIds.last() - runIds.first() == runIds.size() - 1;
+    const QString list = consecutive ? QStringLiteral("%1-%2").arg(runIds.first()).arg(runIds.last()) : ids.join(QLatin1String(", "));
+    m_err << "Recorded as run" << (runIds.size() > 1 ? "s " : " ") << list << " in " << paths::pretty(databasePath())
+          << " (`quantscope-cli runs show ID`).\n";
     m_err.flush();
 }
 

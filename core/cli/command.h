@@ -15,7 +15,6 @@ namespace qs {
 class Job;
 class Store;
 struct InputSpec;
-struct RunRecord;
 }
 
 namespace qs::cli {
@@ -69,8 +68,8 @@ public:
     /// a reading command, where a missing file is likely a typo, unless \a create). Lives as long
     /// as the Context.
     Result<Store*> store(bool create = false);
-    /// Tells the user where \a run went ("Recorded as run 12 in ~/...") on stderr unless --quiet.
-    void reportRecorded(const RunRecord& run);
+    /// Tells the user where runs went ("Recorded as run 12 in ~/...") on stderr unless --quiet.
+    void reportRecorded(const QVector<qint64>& runIds);
 
 private:
     QTextStream m_out;

@@ -108,7 +108,7 @@ public:
     /// (at least 4 characters).
     Result<qint64> findRun(const QString& idOrUuid) const;
     /// The newest complete "eval" run of \a variantId (to show the accuracy next to a
-    /// benchmark of the same variant), or 0.
+    /// benchmark of the same variant), else its "quantize" run when that measured fidelity, or 0.
     Result<qint64> latestEvaluation(qint64 variantId) const;
     Result<int> runCount() const;
 

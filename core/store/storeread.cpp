@@ -17,6 +17,9 @@ namespace sql = detail::sql;
 
 QString RunSummary::label() const
 {
+    // FP32 runs do not use a quantized engine, whatever was selected.
+    if (scheme.startsWith(QLatin1String("fp32")))
+        return scheme;
     const QString e = engine.isEmpty() ? variantEngine : engine;
     return e.isEmpty() ? scheme : QStringLiteral("%1 (%2)").arg(scheme, e);
 }
@@ -310,8 +313,10 @@ Result<qint64> Store::latestEvaluation(qint64 variantId) const
 {
     if (Status st = checkThread(); !st)
         return st.error();
-    auto v = m_conn->scalar(QStringLiteral("SELECT id FROM runs WHERE variant_id = ? AND kind = 'eval' AND status = 'complete' "
-                                           "ORDER BY started_ms DESC, id DESC LIMIT 1"),
+    // An evaluation first; else the fidelity `quantize` measured when it made the variant.
+    auto v = m_conn->scalar(QStringLiteral("SELECT id FROM runs WHERE variant_id = ? AND status = 'complete' AND (kind = 'eval' OR "
+                                           "(kind = 'quantize' AND id IN (SELECT run_id FROM metrics WHERE name = 'cosine'))) "
+                                           "ORDER BY kind = 'eval' DESC, started_ms DESC, id DESC LIMIT 1"),
                             QStringLiteral("looking for an evaluation"), {variantId});
     if (!v)
         return v.error();

@@ -21,9 +21,11 @@ namespace sql = detail::sql;
 Status Store::ensureModelVariant(ModelRecord& model, VariantRecord& variant)
 {
     const QString doing = QStringLiteral("saving the model and variant");
-    if (variant.scheme == QLatin1String("quantized") && !variant.artifactSha256.isEmpty()) {
-        // A benchmark of a quantized file cannot tell its scheme; `quantize` recorded it with the
-        // artifact's sha256: the run belongs to that variant (and its FP32 model).
+    const bool generic = variant.scheme == QLatin1String("quantized") || variant.scheme == QLatin1String("fp32");
+    if (generic && !variant.artifactSha256.isEmpty()) {
+        // A benchmark or evaluation of a file cannot tell its scheme ("quantized", or "fp32" for
+        // weight-only artifacts that are dequantized when loaded); `quantize` recorded it with
+        // the artifact's sha256: the run belongs to that variant (and its FP32 model).
         auto q = m_conn->exec(QStringLiteral("SELECT v.id, v.scheme, v.engine, v.options, v.artifact_path, v.artifact_bytes, v.param_bytes, "
                                              "v.coverage, m.id, m.name, m.path, m.sha256, m.params, m.file_bytes FROM variants v "
                                              "JOIN models m ON m.id = v.model_id WHERE v.artifact_sha256 = ? AND v.scheme NOT LIKE 'fp32%' "
@@ -231,7 +233,7 @@ Status Store::finishRun(RunRecord& run)
     Status st = m_conn->write(
         [&]() -> Status {
             copy = run;
-            auto current = m_conn->scalar(QStringLiteral("SELECT status FROM runs WHERE id = ?"), doing, {run.id});
+            auto current = m_conn->scalar(QStringLiteral("SELECT variant_id FROM runs WHERE id = ?"), doing, {run.id});
             if (!current)
                 return current.error();
             if (current->isNull())
@@ -250,6 +252,14 @@ Status Store::finishRun(RunRecord& run)
                                   doing);
             if (!q)
                 return q.error();
+            // What was known at the start (no artifact yet) may have made a variant of its own.
+            if (const qint64 before = current->toLongLong(); before != copy.variant.id) {
+                if (Status s = m_conn->execAll({QStringLiteral("DELETE FROM variants WHERE id = %1 AND NOT EXISTS (SELECT 1 FROM runs WHERE variant_id = %1)").arg(before),
+                                                QStringLiteral("DELETE FROM models WHERE id NOT IN (SELECT model_id FROM variants)")},
+                                               doing);
+                    !s)
+                    return s;
+            }
             return writeRunData(copy);
         },
         doing);
