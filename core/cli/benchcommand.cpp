@@ -6,6 +6,7 @@
 #include "core/common/engine.h"
 #include "core/common/paths.h"
 #include "core/model/modelloader.h"
+#include "core/store/jobrecorder.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -212,6 +213,7 @@ int runBench(Context& ctx, const QStringList& args)
                       QStringLiteral("Refuse a forward that allocates more than this (default: 90% of available memory)."), QStringLiteral("MB")});
     parser.addOption({QStringLiteral("seed"), QStringLiteral("Seed of the random inputs (default 0)."), QStringLiteral("N")});
     parser.addOption({QStringLiteral("samples"), QStringLiteral("With --json: include every latency sample and the memory timeline.")});
+    ctx.addStoreOptions(parser, Context::StoreUse::Record);
     QCommandLineOption child(QStringLiteral("child"), QStringLiteral("Internal: run one isolated measurement for a parent process."));
     child.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addOption(child);
@@ -300,6 +302,15 @@ int runBench(Context& ctx, const QStringList& args)
         return ctx.fail(Error(Error::Kind::Internal, QStringLiteral("--isolated needs quantscope-cli on PATH or QUANTSCOPE_CLI.")));
 
     BenchmarkJob job(sweep);
+    // Every run goes into the run database as it starts and ends (--no-db: none). The database is
+    // checked before anything is measured.
+    std::unique_ptr<BenchRecorder> recorder;
+    if (ctx.recording()) {
+        if (auto store = ctx.store(); !store)
+            return ctx.fail(store.error());
+        recorder = std::make_unique<BenchRecorder>(ctx.databasePath());
+        recorder->attach(&job);
+    }
     g_running.store(&job);
     auto previous = std::signal(SIGINT, onInterrupt);
     const Status st = ctx.runJob(job);
@@ -310,9 +321,15 @@ int runBench(Context& ctx, const QStringList& args)
     if (ctx.json) {
         QJsonArray arr;
         const auto detail = parser.isSet(QStringLiteral("samples")) ? RunResult::JsonDetail::Full : RunResult::JsonDetail::Summary;
-        for (const RunResult& r : runs)
-            arr.append(r.toJson(detail));
+        for (const RunResult& r : runs) {
+            QJsonObject run = r.toJson(detail);
+            if (recorder && recorder->runId(r.uuid) > 0)
+                run.insert(QStringLiteral("run_id"), recorder->runId(r.uuid));
+            arr.append(run);
+        }
         QJsonObject o{{QStringLiteral("runs"), arr}};
+        if (recorder)
+            o.insert(QStringLiteral("database"), ctx.databasePath());
         if (!st)
             o.insert(QStringLiteral("error"), QJsonObject{{QStringLiteral("kind"), errorKindName(st.error().kind)},
                                                           {QStringLiteral("message"), st.error().message},
@@ -321,6 +338,15 @@ int runBench(Context& ctx, const QStringList& args)
         ctx.printJson(o);
     } else {
         printHuman(ctx, runs);
+    }
+    if (recorder) {
+        ctx.reportRecorded(recorder->runIds());
+        if (const auto e = recorder->error()) {
+            ctx.err() << "quantscope-cli: the runs were measured but not all recorded: " << e->toText(ctx.verbose) << "\n";
+            ctx.err().flush();
+            if (st)
+                return e->exitCode();
+        }
     }
     if (!st) {
         ctx.err() << "quantscope-cli: " << st.error().toText(ctx.verbose) << "\n";
