@@ -9,6 +9,7 @@
 #include "core/quant/quantizejob.h"
 #include "core/quant/quantizer.h"
 #include "core/quant/schemecatalog.h"
+#include "core/store/jobrecorder.h"
 
 #include <QtCore/QJsonArray>
 
@@ -245,6 +246,7 @@ int runQuantize(Context& ctx, const QStringList& args)
         QStringLiteral("Folder for the artifacts, named <model>.<scheme>.pt (default: "
                        "the model's folder)."),
         QStringLiteral("DIR") });
+    ctx.addStoreOptions(parser, Context::StoreUse::Record);
     ctx.addStandardOptions(parser);
     if (int rc = ctx.parse(parser, args, kUsage); rc >= 0)
         return rc;
@@ -288,7 +290,17 @@ int runQuantize(Context& ctx, const QStringList& args)
         return ctx.fail(model.error());
 
     QuantizeJob job(*model, schemes);
+    // One "quantize" run per scheme in the run database (--no-db: none), checked before the work.
+    std::unique_ptr<QuantizeRecorder> recorder;
+    if (ctx.recording()) {
+        if (auto store = ctx.store(); !store)
+            return ctx.fail(store.error());
+        recorder = std::make_unique<QuantizeRecorder>(ctx.databasePath());
+        recorder->attach(&job, schemes, model->path(), model->sha256());
+    }
     const Status st = ctx.runJob(job);
+    if (recorder)
+        ctx.reportRecorded(recorder->runIds());
     const auto failures = job.failures();
     if (!st.ok() && st.error().kind == Error::Kind::Cancelled)
         return ctx.fail(st.error());
@@ -297,8 +309,12 @@ int runQuantize(Context& ctx, const QStringList& args)
 
     if (ctx.json) {
         QJsonArray variants, failed;
-        for (const Variant& v : job.variants())
-            variants.append(v.toJson());
+        for (const Variant& v : job.variants()) {
+            QJsonObject o = v.toJson();
+            if (recorder && recorder->runId(v.options.scheme) > 0)
+                o.insert(QStringLiteral("run_id"), recorder->runId(v.options.scheme));
+            variants.append(o);
+        }
         for (const auto& f : failures) {
             failed.append(QJsonObject { { QStringLiteral("scheme"), schemes[f.first].scheme },
                 { QStringLiteral("kind"),
@@ -311,9 +327,17 @@ int runQuantize(Context& ctx, const QStringList& args)
         out.insert(QStringLiteral("model"), model->path());
         out.insert(QStringLiteral("variants"), variants);
         out.insert(QStringLiteral("failures"), failed);
+        if (recorder)
+            out.insert(QStringLiteral("database"), ctx.databasePath());
         ctx.printJson(out);
     } else {
         printHuman(ctx, *model, schemes, job);
+    }
+    if (recorder && recorder->error()) {
+        ctx.err() << "quantscope-cli: the variants were made but not all recorded: " << recorder->error()->toText(ctx.verbose) << "\n";
+        ctx.err().flush();
+        if (failures.isEmpty())
+            return recorder->error()->exitCode();
     }
     return failures.isEmpty() ? 0 : failures.front().second.exitCode();
 }
