@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "core/cli/command.h"
+#include "core/store/jobrecorder.h"
 #include "core/cli/dataoptions.h"
 #include "core/cli/texttable.h"
 #include "core/common/paths.h"
@@ -83,6 +84,7 @@ int runEval(Context& ctx, const QStringList& args)
                       QStringLiteral("L")});
     parser.addOption({QStringLiteral("per-class"), QStringLiteral("Print precision, recall and F1 of every class.")});
     parser.addOption({QStringLiteral("confusion"), QStringLiteral("Print the confusion matrix.")});
+    ctx.addStoreOptions(parser, Context::StoreUse::Record);
     ctx.addStandardOptions(parser);
     const QString usage = QStringLiteral("quantscope-cli eval MODEL --data DATA [--reference FP32_MODEL] [--samples N] [--batch N] "
                                          "[--output SEL] [--json]");
@@ -137,12 +139,37 @@ int runEval(Context& ctx, const QStringList& args)
         ctx.err() << "Data: " << data->info().summary() << "\n";
 
     EvaluateJob job(*model, *data, options, reference);
-    if (Status st = ctx.runJob(job); !st)
+    // The evaluation becomes an "eval" run in the run database (--no-db: not), checked first.
+    std::unique_ptr<EvalRecorder> recorder;
+    if (ctx.recording()) {
+        if (auto store = ctx.store(); !store)
+            return ctx.fail(store.error());
+        recorder = std::make_unique<EvalRecorder>(ctx.databasePath());
+        recorder->attach(&job, model->path(), model->sha256(),
+                         QJsonObject{{QStringLiteral("data"), parser.value(QStringLiteral("data"))},
+                                     {QStringLiteral("reference"), reference.isNull() ? QString() : reference.path()},
+                                     {QStringLiteral("batch"), options.batch},
+                                     {QStringLiteral("threads"), options.threads}});
+    }
+    const Status st = ctx.runJob(job);
+    if (recorder) {
+        ctx.reportRecorded(recorder->runIds());
+        if (const auto e = recorder->error()) {
+            ctx.err() << "quantscope-cli: the evaluation was not recorded: " << e->toText(ctx.verbose) << "\n";
+            ctx.err().flush();
+        }
+    }
+    if (!st)
         return ctx.fail(st.error());
     const EvalResult r = job.result();
     if (ctx.json) {
-        ctx.printJson(r.toJson());
-        return 0;
+        QJsonObject o = r.toJson();
+        if (recorder && recorder->runId(QStringLiteral("eval")) > 0) {
+            o.insert(QStringLiteral("run_id"), recorder->runId(QStringLiteral("eval")));
+            o.insert(QStringLiteral("database"), ctx.databasePath());
+        }
+        ctx.printJson(o);
+        return recorder && recorder->error() ? recorder->error()->exitCode() : 0;
     }
     const QLocale c = QLocale::c();
     QVector<QPair<QString, QString>> rows{
@@ -181,7 +208,7 @@ int runEval(Context& ctx, const QStringList& args)
         ctx.out() << "Nothing to measure: the data has no labels and no --reference was given. Add --reference FP32_MODEL for fidelity.\n";
     for (const QString& note : r.notes)
         ctx.out() << "Note: " << note << "\n";
-    return 0;
+    return recorder && recorder->error() ? recorder->error()->exitCode() : 0;
 }
 
 const CommandRegistrar reg({QStringLiteral("eval"),
