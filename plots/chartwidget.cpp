@@ -6,6 +6,7 @@
 #include <qcustomplot.h>
 
 #include <QtGui/QContextMenuEvent>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QFileDialog>
@@ -22,7 +23,7 @@ ChartWidget::ChartWidget(QWidget* parent)
 {
     m_replotTimer->setSingleShot(true);
     m_replotTimer->setInterval(replotIntervalMs());
-    connect(m_replotTimer, &QTimer::timeout, this, &ChartWidget::replotNow);
+    connect(m_replotTimer, &QTimer::timeout, this, &ChartWidget::scheduledReplot);
     auto* layout = new QStackedLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_emptyLabel);
@@ -33,6 +34,7 @@ ChartWidget::ChartWidget(QWidget* parent)
     m_emptyLabel->setText(tr("Nothing to show yet."));
     m_plot->setInteractions(QCP::iRangeDrag | QCP::iRangeZoom);
     m_plot->setNoAntialiasingOnDrag(true);
+    m_plot->setPlottingHints(QCP::phCacheLabels | QCP::phFastPolylines);
     m_plot->setMouseTracking(true);
     m_plot->setContextMenuPolicy(Qt::NoContextMenu);
     connect(m_plot, &QCustomPlot::mouseMove, this, &ChartWidget::showToolTip);
@@ -77,15 +79,30 @@ void ChartWidget::resetZoom()
 void ChartWidget::scheduleReplot()
 {
     if (!m_replotTimer->isActive())
-        m_replotTimer->start();
+        m_replotTimer->start(replotIntervalMs());
+}
+
+void ChartWidget::scheduledReplot()
+{
+    // Charts scheduled together (a live view's three) would otherwise redraw back to back in one
+    // pass of the event loop: a redraw that follows another within a few milliseconds waits a
+    // little, so input and timers get their turn in between.
+    static QElapsedTimer clock;
+    static qint64 lastEndMs = std::numeric_limits<int>::min();
+    if (!clock.isValid())
+        clock.start();
+    if (clock.elapsed() - lastEndMs < 6) {
+        m_replotTimer->start(8);
+        return;
+    }
+    replotNow();
+    lastEndMs = clock.elapsed();
 }
 
 void ChartWidget::replotNow()
 {
     m_replotTimer->stop();
-    prepareReplot();
-    if (m_follow)
-        rescale();
+    bringUpToDate();
     m_plot->replot();
 }
 
@@ -133,7 +150,7 @@ void ChartWidget::applyPalette()
         if (auto* t = qobject_cast<QCPTextElement*>(m_plot->plotLayout()->elementAt(i)))
             t->setTextColor(text);
     }
-    m_plot->replot();
+    scheduleReplot();
 }
 
 void ChartWidget::changeEvent(QEvent* event)
@@ -164,18 +181,28 @@ void ChartWidget::contextMenuEvent(QContextMenuEvent* event)
     menu.exec(event->globalPos());
 }
 
+void ChartWidget::bringUpToDate()
+{
+    prepareReplot();
+    if (m_follow)
+        rescale();
+}
+
 bool ChartWidget::savePng(const QString& path, int width, int height, double scale)
 {
+    bringUpToDate();
     return m_plot->savePng(path, width, height, scale);
 }
 
 bool ChartWidget::savePdf(const QString& path, int width, int height)
 {
+    bringUpToDate();
     return m_plot->savePdf(path, width, height);
 }
 
 QByteArray ChartWidget::toPng(int width, int height, double scale)
 {
+    bringUpToDate();
     const QPixmap pm = m_plot->toPixmap(width, height, scale);
     QByteArray bytes;
     QBuffer buffer(&bytes);

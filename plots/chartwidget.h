@@ -67,6 +67,8 @@ protected:
 
 private:
     void showToolTip(QMouseEvent* event);
+    void scheduledReplot();
+    void bringUpToDate();
 
     QCustomPlot* m_plot;
     QLabel* m_emptyLabel;

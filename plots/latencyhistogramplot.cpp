@@ -27,7 +27,7 @@ LatencyHistogramPlot::LatencyHistogramPlot(QWidget* parent) : ChartWidget(parent
     m_p99Line = detail::addVerticalMarker(p, 0, tr("p99"), textColor(palette()), Qt::DashLine, &m_p99Label);
     m_note = new QCPItemText(p);
     m_note->position->setType(QCPItemPosition::ptAxisRectRatio);
-    m_note->position->setCoords(1.0, 0.08);
+    m_note->position->setCoords(1.0, 0.09);
     m_note->setPositionAlignment(Qt::AlignRight | Qt::AlignTop);
     applyPalette();
     clear();
@@ -41,7 +41,7 @@ void LatencyHistogramPlot::clear()
     m_dirty = false;
     m_bars->data()->clear();
     setEmpty(true);
-    replotNow();
+    scheduleReplot();
 }
 
 void LatencyHistogramPlot::addSamples(const QVector<double>& ms)
@@ -59,7 +59,9 @@ void LatencyHistogramPlot::setSamples(const QVector<double>& ms)
     m_samples = ms;
     m_dirty = true;
     setEmpty(ms.isEmpty());
-    replotNow();
+    // Bins now (callers read them), the drawing with the next scheduled redraw.
+    prepareReplot();
+    scheduleReplot();
 }
 
 void LatencyHistogramPlot::prepareReplot()
@@ -76,7 +78,10 @@ void LatencyHistogramPlot::prepareReplot()
     m_p50 = detail::percentileSorted(sorted, 0.50);
     m_p99 = detail::percentileSorted(sorted, 0.99);
     const double lo = sorted.first();
-    double hi = detail::percentileSorted(sorted, 0.995);
+    // The bulk decides the range: up to the 99.5th percentile, but no further than far outliers
+    // (q3 + 5 IQR), or a few preempted forwards on a busy machine squash the shape into one bar.
+    const double q1 = detail::percentileSorted(sorted, 0.25), q3 = detail::percentileSorted(sorted, 0.75);
+    double hi = std::min(detail::percentileSorted(sorted, 0.995), q3 + 5 * std::max(q3 - q1, q3 * 0.01));
     if (hi <= lo)
         hi = lo + std::max(1e-3, lo * 0.01);
     // About sqrt(n) bins reads well from a few dozen samples to thousands.
@@ -99,12 +104,16 @@ void LatencyHistogramPlot::prepareReplot()
     }
     m_bars->setWidth(width * 0.92);
     m_bars->setData(keys, values, true);
-    for (auto [line, label, x, name] : {std::tuple{m_p50Line, m_p50Label, m_p50, tr("p50 %1")},
-                                        std::tuple{m_p99Line, m_p99Label, m_p99, tr("p99 %1")}}) {
+    for (auto [line, label, value, name] : {std::tuple{m_p50Line, m_p50Label, m_p50, tr("p50 %1")},
+                                            std::tuple{m_p99Line, m_p99Label, m_p99, tr("p99 %1")}}) {
+        // A percentile beyond the range is drawn at its edge, with an arrow saying so.
+        const bool beyond = value > hi;
+        const double x = beyond ? hi : value;
         line->point1->setCoords(x, 0);
         line->point2->setCoords(x, 1);
         label->position->setCoords(x, 0);
-        label->setText(name.arg(formatValue(x, Unit::Milliseconds)));
+        label->setPositionAlignment((beyond ? Qt::AlignRight : Qt::AlignLeft) | Qt::AlignTop);
+        label->setText(name.arg(formatValue(value, Unit::Milliseconds)) + (beyond ? QStringLiteral(" →") : QString()));
     }
     m_note->setText(m_overflow > 0 ? tr("%1 beyond %2 not shown").arg(countText(m_overflow, tr("sample"), tr("samples")), formatValue(hi, Unit::Milliseconds))
                                    : countText(sorted.size(), tr("sample"), tr("samples")));
@@ -146,7 +155,7 @@ void LatencyHistogramPlot::applyPalette()
         l->setPen(QPen(text, 1, l->pen().style()));
     for (QCPItemText* t : {m_p50Label, m_p99Label, m_note})
         t->setColor(text);
-    plot()->replot();
+    scheduleReplot();
 }
 
 } // namespace qs::plots

@@ -37,7 +37,7 @@ void LatencyTimelinePlot::clear()
     m_warmupCount = m_steadyCount = 0;
     m_sortedCache.clear();
     setEmpty(true);
-    replotNow();
+    scheduleReplot();
 }
 
 void LatencyTimelinePlot::append(QCPGraph* graph, const QVector<double>& ms)
@@ -78,7 +78,7 @@ void LatencyTimelinePlot::setSamples(const QVector<double>& warmupMs, const QVec
     m_warmupCount = int(warmupMs.size());
     append(m_steady, steadyMs);
     m_steadyCount = int(steadyMs.size());
-    replotNow();
+    scheduleReplot();
 }
 
 void LatencyTimelinePlot::rescale()
@@ -87,9 +87,11 @@ void LatencyTimelinePlot::rescale()
     if (n == 0)
         return;
     plot()->xAxis->setRange(0, std::max(10, n) * 1.02);
-    // The first forwards can be 100x slower than the rest: scale to the bulk, not to them.
-    const double top = detail::percentileSorted(m_sortedCache, 0.99);
-    plot()->yAxis->setRange(0, std::isfinite(top) && top > 0 ? top * 1.5 : 1.0);
+    // The first forwards can be 100x slower than the rest, and a busy machine preempts a few:
+    // scale to the bulk (far outliers run off the top; zoom out to see them).
+    const double q1 = detail::percentileSorted(m_sortedCache, 0.25), q3 = detail::percentileSorted(m_sortedCache, 0.75);
+    const double top = std::min(detail::percentileSorted(m_sortedCache, 0.99) * 1.3, q3 + 8 * std::max(q3 - q1, q3 * 0.02));
+    plot()->yAxis->setRange(0, std::isfinite(top) && top > 0 ? top : 1.0);
 }
 
 QString LatencyTimelinePlot::toolTipAt(const QPoint& pos) const
@@ -113,7 +115,7 @@ void LatencyTimelinePlot::applyPalette()
         return;
     m_warmup->setPen(QPen(baselineColor(palette()), 1));
     m_steady->setPen(QPen(seriesColor(0), 1));
-    plot()->replot();
+    scheduleReplot();
 }
 
 } // namespace qs::plots

@@ -126,7 +126,7 @@ void LayerTypePlot::applyPalette()
         bars->setPen(QPen(c.darker(120)));
         bars->setBrush(c);
     }
-    plot()->replot();
+    scheduleReplot();
 }
 
 } // namespace qs::plots

@@ -33,7 +33,7 @@ void MemoryTimelinePlot::clear()
     m_series.clear();
     m_markerItems.clear();
     setEmpty(true);
-    replotNow();
+    scheduleReplot();
 }
 
 QColor MemoryTimelinePlot::colorOf(int index) const
@@ -57,8 +57,7 @@ int MemoryTimelinePlot::addSeries(const QString& label, bool baseline)
     s.rss = p->addGraph();
     s.rss->setName(label);
     s.rss->setAdaptiveSampling(true);
-    s.peak = new QCPItemTracer(p);
-    s.peak->setGraph(s.rss);
+    s.peak = new QCPItemTracer(p); // attached to its graph once it has data
     s.peak->setStyle(QCPItemTracer::tsCircle);
     s.peak->setSize(7);
     s.peak->setVisible(false);
@@ -117,7 +116,7 @@ void MemoryTimelinePlot::setTimeline(const QString& label, const MemoryTimeline&
 {
     clear();
     append(addSeries(label), timeline);
-    replotNow();
+    prepareReplot();
 }
 
 qint64 MemoryTimelinePlot::peakBytes(int index) const
@@ -130,6 +129,7 @@ void MemoryTimelinePlot::prepareReplot()
     for (Series& s : m_series) {
         if (s.peakBytes < 0)
             continue;
+        s.peak->setGraph(s.rss);
         s.peak->setGraphKey(s.peakMs / 1000.0);
         s.peak->setVisible(true);
         s.peakLabel->setText(tr("peak %1").arg(formatValue(double(s.peakBytes), Unit::Bytes)));
@@ -144,6 +144,8 @@ void MemoryTimelinePlot::prepareReplot()
         const MemoryMarker& m = s.markers[s.drawnMarkers];
         QCPItemText* label = nullptr;
         m_markerItems << detail::addVerticalMarker(plot(), m.tMs / 1000.0, phaseTitle(m.phase), text, Qt::DotLine, &label);
+        // Phases often start milliseconds apart: labels step down so that they never overlap.
+        label->position->setCoords(m.tMs / 1000.0, 0.07 * (s.drawnMarkers % 5));
         m_markerItems << label;
     }
 }
@@ -221,7 +223,7 @@ void MemoryTimelinePlot::applyPalette()
         else if (auto* label = qobject_cast<QCPItemText*>(item))
             label->setColor(text);
     }
-    plot()->replot();
+    scheduleReplot();
 }
 
 } // namespace qs::plots

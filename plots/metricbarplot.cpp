@@ -163,7 +163,7 @@ void MetricBarPlot::applyPalette()
         if (auto* e = qobject_cast<QCPErrorBars*>(plot()->plottable(i)))
             e->setPen(QPen(text, e->pen().widthF()));
     }
-    plot()->replot();
+    scheduleReplot();
 }
 
 } // namespace qs::plots

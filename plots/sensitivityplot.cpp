@@ -89,7 +89,7 @@ void SensitivityPlot::applyPalette()
         bars->setPen(QPen(c.darker(120)));
         bars->setBrush(c);
     }
-    plot()->replot();
+    scheduleReplot();
 }
 
 } // namespace qs::plots

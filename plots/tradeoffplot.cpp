@@ -154,7 +154,7 @@ void TradeoffPlot::applyPalette()
     }
     if (plot()->graphCount() > 0 && m_front.size() > 1)
         plot()->graph(0)->setPen(QPen(text, 1.2, Qt::DashLine));
-    plot()->replot();
+    scheduleReplot();
 }
 
 } // namespace qs::plots

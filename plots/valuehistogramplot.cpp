@@ -130,7 +130,7 @@ void ValueHistogramPlot::applyPalette()
         else if (auto* l = qobject_cast<QCPItemStraightLine*>(plot()->item(i)))
             l->setPen(QPen(text, 1, Qt::DashLine));
     }
-    plot()->replot();
+    scheduleReplot();
 }
 
 } // namespace qs::plots
