@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "mainwindow.h"
 
+#include "ui/benchmarkpage.h"
 #include "ui/environmentpage.h"
 #include "ui/errordialog.h"
 #include "ui/modelspage.h"
@@ -54,6 +55,7 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     , m_pages(new QStackedWidget(this))
     , m_models(new ModelsPage(context, this))
     , m_quantize(new QuantizePage(context, this))
+    , m_benchmark(new BenchmarkPage(context, this))
     , m_environment(new EnvironmentPage(this))
     , m_jobLabel(new QLabel(this))
     , m_jobProgress(new QProgressBar(this))
@@ -86,6 +88,8 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
             tr("Open and inspect models: layers, parameters, input shapes"));
     addPage(m_quantize, tr("Quantize"), style()->standardIcon(QStyle::SP_ArrowDown),
             tr("Make variants with several schemes at once; see what each quantized and what stayed FP32"));
+    addPage(m_benchmark, tr("Benchmark"), style()->standardIcon(QStyle::SP_MediaPlay),
+            tr("Measure latency, throughput, memory and CPU of FP32 and its variants, live"));
     addPage(m_environment, tr("Environment"), style()->standardIcon(QStyle::SP_ComputerIcon),
             tr("The machine, LibTorch, BLAS and threads every run records"));
     m_nav->setCurrentRow(0);
@@ -111,6 +115,7 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
 
     connect(m_models, &ModelsPage::openRequested, this, &MainWindow::openModelDialog);
     connect(m_models, &ModelsPage::quantizeRequested, this, [this] { showPage(m_quantize); });
+    connect(m_quantize, &QuantizePage::benchmarkRequested, this, [this] { showPage(m_benchmark); });
     connect(context, &StudioContext::jobStarted, this, &MainWindow::trackJob);
     connect(context, &StudioContext::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     connect(context, &StudioContext::errorOccurred, this,
@@ -187,6 +192,12 @@ void MainWindow::createMenus()
     });
     quantize->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_K));
     quantize->setToolTip(tr("Quantize the open model with the checked schemes"));
+    QAction* bench = m_runMenu->addAction(style()->standardIcon(QStyle::SP_MediaPlay), tr("&Benchmark"), this, [this] {
+        showPage(m_benchmark);
+        m_benchmark->start();
+    });
+    bench->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+    bench->setToolTip(tr("Benchmark the checked variants with the Benchmark page's settings"));
 
     m_viewMenu = menuBar()->addMenu(tr("&View"));
     m_pagesSeparator = m_viewMenu->addSeparator();

@@ -20,6 +20,7 @@ class StudioContext;
 class ModelsPage;
 class QuantizePage;
 class BenchmarkPage;
+class BenchmarkPage;
 class EnvironmentPage;
 
 /// \brief The studio's main window: page navigation on the left, pages on the right, menus,
@@ -38,6 +39,7 @@ public:
 
     ModelsPage* modelsPage() const { return m_models; }
     QuantizePage* quantizePage() const { return m_quantize; }
+    BenchmarkPage* benchmarkPage() const { return m_benchmark; }
     EnvironmentPage* environmentPage() const { return m_environment; }
     StudioContext* context() const { return m_context; }
     /// The status bar's job line ("Benchmarking … 0:12 left"), empty when idle.
@@ -64,6 +66,7 @@ private:
     QStackedWidget* m_pages;
     ModelsPage* m_models;
     QuantizePage* m_quantize;
+    BenchmarkPage* m_benchmark;
     EnvironmentPage* m_environment;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;

@@ -13,6 +13,15 @@ using plots::Unit;
 
 SessionRunModel::SessionRunModel(QObject* parent) : QAbstractTableModel(parent) {}
 
+QString SessionRunModel::shortLabel(const RunConfig& c)
+{
+    // The model is the same for every row: the variant and the configuration tell them apart.
+    QString s = QStringLiteral("%1 b%2 t%3").arg(c.variant.isEmpty() ? QStringLiteral("fp32") : c.variant).arg(c.batch).arg(c.threads);
+    if (!c.engine.isEmpty() && !c.variant.startsWith(QLatin1String("fp32")))
+        s += QLatin1Char(' ') + c.engine;
+    return s;
+}
+
 void SessionRunModel::setRuns(const QVector<RunResult>& runs)
 {
     beginResetModel();
@@ -47,7 +56,7 @@ QVariant SessionRunModel::data(const QModelIndex& index, int role) const
     switch (role) {
     case Qt::DisplayRole:
         switch (index.column()) {
-        case RunColumn: return r.config.label();
+        case RunColumn: return shortLabel(r.config);
         case StatusColumn:
             if (r.status == RunStatus::Complete && r.noisy)
                 return tr("complete (noisy)");
@@ -77,7 +86,7 @@ QVariant SessionRunModel::data(const QModelIndex& index, int role) const
                 return r.noiseReasons.join(QLatin1Char('\n'));
         }
         if (index.column() == RunColumn)
-            return r.config.modelPath;
+            return QStringLiteral("%1\n%2").arg(r.config.label(), r.config.modelPath);
         break;
     case Qt::ForegroundRole:
         if (index.column() == StatusColumn && (r.status == RunStatus::Failed || r.noisy))

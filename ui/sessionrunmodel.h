@@ -25,6 +25,8 @@ public:
     void addRun(const RunResult& run);
     const RunResult& run(int row) const { return m_runs.at(row); }
     const QVector<RunResult>& runs() const { return m_runs; }
+    /// "static-int8 b1 t1 onednn": what tells runs of one model apart.
+    static QString shortLabel(const RunConfig& config);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;

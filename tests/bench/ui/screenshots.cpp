@@ -2,6 +2,7 @@
 // Drives the real studio window on the demo workspace and saves one screenshot per page
 // (scripts/screenshots.sh runs it under Xvfb). Screenshots are for looking at, not asserting.
 #include "ui/mainwindow.h"
+#include "ui/benchmarkpage.h"
 #include "ui/quantizepage.h"
 #include "ui/studiocontext.h"
 #include "ui/theme.h"
@@ -80,6 +81,21 @@ int main(int argc, char** argv)
     quantize->start();
     if (!waitFor([&] { return quantized; }, 300000)) {
         std::fprintf(stderr, "screenshots: quantizing did not finish\n");
+        return 1;
+    }
+
+    // Benchmark FP32, the optimized baseline and the variants, briefly, in the live view.
+    BenchmarkPage* bench = window.benchmarkPage();
+    window.showPage(bench);
+    bench->checkVariants({QStringLiteral("fp32"), QStringLiteral("fp32-optimized"), QStringLiteral("dynamic-int8"),
+                          QStringLiteral("static-int8"), QStringLiteral("weight-int4")});
+    bench->setBatches(QStringLiteral("1"));
+    bench->setMinimums(100, 1.0, 10);
+    bool benchmarked = false;
+    QObject::connect(bench, &BenchmarkPage::benchmarkFinished, &app, [&] { benchmarked = true; });
+    bench->start();
+    if (!waitFor([&] { return benchmarked; }, 600000)) {
+        std::fprintf(stderr, "screenshots: the benchmark did not finish\n");
         return 1;
     }
 
