@@ -290,6 +290,9 @@ void Measurement::firstInference()
 
 void Measurement::warmup()
 {
+    // Load and the first forward are sampled densely; the repeated forwards measured from here
+    // on must not share a core with the sampler.
+    m_sampler.yieldToWork();
     beginPhase(Phase::Warmup);
     const bool timed = m_c.warmupSeconds > 0;
     const int count = timed ? std::numeric_limits<int>::max() : std::max(m_c.warmupIterations, 0);

@@ -22,6 +22,11 @@ namespace qs {
 /// figure of a Run shares one time axis. The measuring thread takes what is new with
 /// takeNew() a few times a second and streams it. With a rate of 0 no thread runs and the
 /// timeline holds only the samples taken with sampleNow().
+///
+/// Once the timed phases start (yieldToWork()), the sampling thread runs at SCHED_IDLE so that
+/// it never takes a core from the measurement: when every core is busy, samples come late or not
+/// at all (lateSamples()); phase boundaries (sampleNow()) and the kernel's high-water mark still
+/// give the peaks.
 class MemorySampler
 {
 public:
@@ -33,6 +38,8 @@ public:
     int hz() const { return m_hz; }
     /// Starts the sampling thread (no-op with a rate of 0 or when already running).
     void start();
+    /// From now on the sampling thread only runs on a core nothing else wants (SCHED_IDLE).
+    void yieldToWork();
     /// Stops and joins the thread; the timeline stays.
     void stop();
     bool isRunning() const { return m_thread.joinable(); }
@@ -52,7 +59,8 @@ public:
     qint64 peakBetween(double fromMs, double toMs) const;
     /// CPU time the sampling thread has used, seconds (subtracted from the run's CPU %).
     double threadCpuSeconds() const;
-    /// Samples that came later than one period after the previous one (a busy machine).
+    /// Samples that came later than one period after the previous one (a busy machine, or all
+    /// cores computing: the sampling thread runs at idle priority).
     int lateSamples() const { return m_late.load(); }
 
 private:

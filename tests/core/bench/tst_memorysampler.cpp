@@ -77,7 +77,10 @@ private Q_SLOTS:
             sampler.mark(Phase::Warmup);
             Block block(64 * kMiB);
             QVERIFY(block.data != MAP_FAILED);
-            QThread::msleep(80);
+            // Idle priority: on a busy machine the sampler may wait a while for a core.
+            sampler.yieldToWork();
+            const int samples = sampler.timeline().size();
+            QTRY_VERIFY_WITH_TIMEOUT(sampler.timeline().size() >= samples + 20, 30000);
             during = sampler.sampleNow();
             sampler.mark(Phase::Steady);
         }
@@ -95,9 +98,8 @@ private Q_SLOTS:
         QCOMPARE(tl.fileBytes.size(), tl.tUs.size());
         for (int i = 1; i < tl.size(); ++i)
             QVERIFY2(tl.tUs[i] >= tl.tUs[i - 1], qPrintable(QStringLiteral("sample %1 goes back in time").arg(i)));
-        // About one sample per millisecond; a busy machine may drop some, never most.
-        QVERIFY2(tl.size() >= elapsed * 0.25, qPrintable(QStringLiteral("%1 samples in %2 ms").arg(tl.size()).arg(elapsed)));
-        QVERIFY2(tl.size() <= elapsed * 1.1 + 10, qPrintable(QStringLiteral("%1 samples in %2 ms").arg(tl.size()).arg(elapsed)));
+        // At most one sample per millisecond (a busy machine gives fewer: the sampler yields to the work).
+        QVERIFY2(tl.size() >= 23 && tl.size() <= elapsed * 1.1 + 10, qPrintable(QStringLiteral("%1 samples in %2 ms").arg(tl.size()).arg(elapsed)));
         QCOMPARE(tl.markers.size(), 3);
         QCOMPARE(tl.markers[0].phase, Phase::Load);
         QCOMPARE(tl.markers[1].phase, Phase::Warmup);
