@@ -22,15 +22,16 @@ Status Store::ensureModelVariant(ModelRecord& model, VariantRecord& variant)
 {
     const QString doing = QStringLiteral("saving the model and variant");
     const bool generic = variant.scheme == QLatin1String("quantized") || variant.scheme == QLatin1String("fp32");
-    if (generic && !variant.artifactSha256.isEmpty()) {
-        // A benchmark or evaluation of a file cannot tell its scheme ("quantized", or "fp32" for
-        // weight-only artifacts that are dequantized when loaded); `quantize` recorded it with
-        // the artifact's sha256: the run belongs to that variant (and its FP32 model).
+    if (!variant.artifactSha256.isEmpty()) {
+        // A benchmark or evaluation of a file may not tell its scheme ("quantized", or "fp32" for
+        // weight-only artifacts that are dequantized when loaded), or it reads the scheme from a
+        // Quantscope artifact; `quantize` recorded the artifact with its sha256: the run belongs
+        // to that variant (and its FP32 model) when the schemes do not contradict each other.
         auto q = m_conn->exec(QStringLiteral("SELECT v.id, v.scheme, v.engine, v.options, v.artifact_path, v.artifact_bytes, v.param_bytes, "
                                              "v.coverage, m.id, m.name, m.path, m.sha256, m.params, m.file_bytes FROM variants v "
                                              "JOIN models m ON m.id = v.model_id WHERE v.artifact_sha256 = ? AND v.scheme NOT LIKE 'fp32%' "
-                                             "AND v.scheme <> 'quantized' ORDER BY v.id DESC LIMIT 1"),
-                              {variant.artifactSha256}, doing);
+                                             "AND v.scheme <> 'quantized' AND (? OR v.scheme = ?) ORDER BY v.id DESC LIMIT 1"),
+                              {variant.artifactSha256, generic, variant.scheme}, doing);
         if (!q)
             return q.error();
         if (q->next()) {
