@@ -43,7 +43,13 @@ int levenshtein(const QString& a, const QString& b)
 
 int main(int argc, char** argv)
 {
-    QCoreApplication app(argc, argv);
+    std::unique_ptr<QCoreApplication> app;
+    if (argc >= 2) {
+        if (ApplicationFactory make = applicationFactory(QString::fromLocal8Bit(argv[1])))
+            app = make(argc, argv);
+    }
+    if (!app)
+        app = std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("quantscope-cli"));
     QCoreApplication::setOrganizationName(QStringLiteral("quantscope"));
     QCoreApplication::setApplicationVersion(version());

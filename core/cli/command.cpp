@@ -7,6 +7,7 @@
 #include "core/store/store.h"
 
 #include <QtCore/QFileInfo>
+#include <QtCore/QHash>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QMutex>
 
@@ -22,6 +23,12 @@ QVector<Command>& registry()
     return r;
 }
 
+QHash<QString, ApplicationFactory>& factories()
+{
+    static QHash<QString, ApplicationFactory> f;
+    return f;
+}
+
 QString formatEta(qint64 ms)
 {
     if (ms < 0)
@@ -34,6 +41,17 @@ QString formatEta(qint64 ms)
 void registerCommand(const Command& command)
 {
     registry() << command;
+}
+
+CommandRegistrar::CommandRegistrar(const Command& command, ApplicationFactory factory)
+{
+    registerCommand(command);
+    factories().insert(command.name, factory);
+}
+
+ApplicationFactory applicationFactory(const QString& command)
+{
+    return factories().value(command, nullptr);
 }
 
 QVector<Command> commands()

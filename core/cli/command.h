@@ -7,6 +7,8 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QTextStream>
 
+#include <QtCore/QCoreApplication>
+
 #include <functional>
 #include <memory>
 #include <optional>
@@ -93,9 +95,16 @@ struct Command
 void registerCommand(const Command& command);
 QVector<Command> commands();
 
+/// Makes the application object for a command that needs more than a QCoreApplication for
+/// these arguments (a PDF report needs a QGuiApplication), or null for the usual one. Called
+/// before any Qt object exists, with main()'s argc/argv.
+using ApplicationFactory = std::unique_ptr<QCoreApplication> (*)(int& argc, char** argv);
+ApplicationFactory applicationFactory(const QString& command);
+
 struct CommandRegistrar
 {
     explicit CommandRegistrar(const Command& command) { registerCommand(command); }
+    CommandRegistrar(const Command& command, ApplicationFactory factory);
 };
 
 } // namespace qs::cli
