@@ -50,6 +50,10 @@ fi
 if [ "$mode" = test ]; then
     packages+=(time)
 fi
+# The report tests read the text of the PDF reports back with pdftotext.
+if [ "$mode" = test ]; then
+    packages+=(poppler-utils)
+fi
 if [ "$mode" = studio ]; then
     packages+=(xvfb xauth)
 fi
