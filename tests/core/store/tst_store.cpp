@@ -12,6 +12,9 @@
 #include <QtSql/QSqlQuery>
 #include <QtTest/QtTest>
 
+#include <csignal>
+#include <sys/resource.h>
+
 using namespace qs;
 
 namespace {
@@ -525,6 +528,53 @@ private Q_SLOTS:
         QVERIFY((*holder)->execAll({QStringLiteral("COMMIT")}, QStringLiteral("test")));
         QVERIFY((*store)->recordRun(r));
         QCOMPARE(*(*store)->runCount(), 1);
+    }
+
+    void fullDiskWhileRecording()
+    {
+        // The disk fills up while a big run is written: the write fails with a clear message,
+        // the runs already stored are intact, and the database takes runs again afterwards.
+        const QString path = freshPath();
+        auto store = Store::open(path);
+        QVERIFY(store);
+        QVector<RunRecord> kept;
+        for (quint32 seed = 1; seed <= 3; ++seed) {
+            RunRecord r = test::makeRun(seed, 2000, 1000);
+            QVERIFY((*store)->recordRun(r));
+            kept << r;
+        }
+        QVERIFY((*store)->connection().execAll({QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)")}, QStringLiteral("test")));
+        // A file size limit just above the database's size fails the next writes with EFBIG,
+        // as a full disk fails them with ENOSPC (SIGXFSZ ignored: the error instead of the signal).
+        rlimit saved{};
+        QCOMPARE(::getrlimit(RLIMIT_FSIZE, &saved), 0);
+        const auto previous = ::signal(SIGXFSZ, SIG_IGN);
+        rlimit small{rlim_t(QFileInfo(path).size() + 16 * 1024), saved.rlim_max};
+        QCOMPARE(::setrlimit(RLIMIT_FSIZE, &small), 0);
+        RunRecord big = test::makeRun(9, 100'000, 60'000);
+        const Status st = (*store)->recordRun(big);
+        ::setrlimit(RLIMIT_FSIZE, &saved);
+        ::signal(SIGXFSZ, previous);
+        QVERIFY(!st);
+        QCOMPARE(st.error().kind, Error::Kind::Database);
+        QVERIFY2(st.error().message.contains(QFileInfo(path).fileName()), qPrintable(st.error().message));
+        QVERIFY2(st.error().message.contains(QStringLiteral("disk")) || st.error().message.contains(QStringLiteral("full")),
+                 qPrintable(st.error().message));
+        // Nothing half-stored, nothing lost.
+        QCOMPARE(*(*store)->runCount(), 3);
+        QVERIFY(!(*store)->findRun(big.uuid));
+        for (const RunRecord& r : kept) {
+            auto back = (*store)->loadRun(r.id);
+            QVERIFY(back);
+            compareRuns(*back, r);
+        }
+        QCOMPARE(pragma(**store, QStringLiteral("integrity_check")), QStringLiteral("ok"));
+        store->reset();
+        auto reopened = Store::open(path);
+        QVERIFY(reopened);
+        QCOMPARE(*(*reopened)->runCount(), 3);
+        RunRecord after = test::makeRun(10, 100, 100);
+        QVERIFY((*reopened)->recordRun(after));
     }
 
     void otherThreadIsRefused()
