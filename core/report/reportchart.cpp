@@ -175,7 +175,7 @@ Chart latencyChart(const Report& r)
     }
     if (n == 0)
         return c;
-    hi *= 1.08;
+    hi *= 1.3; // room for the p50 labels right of the whiskers
     const double x0 = kLeft, x1 = c.width - kRight;
     const double bottom = kTop + r.rows.size() * kRowH;
     auto X = [&](double v) { return x0 + v / hi * (x1 - x0); };

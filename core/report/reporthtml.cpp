@@ -49,21 +49,36 @@ QString swatch(int i, HtmlFlavor flavor)
 
 QString summaryTable(const Report& r, HtmlFlavor flavor)
 {
-    QString s = QStringLiteral("<table border=\"1\" cellspacing=\"0\" cellpadding=\"3\">\n<tr><th>Run</th>");
-    for (const SummaryColumn& c : summaryColumns())
-        s += cell(QStringLiteral("th"), html(c.title));
+    // Columns no run has a value for (no accuracy measured, say) are left out; explicit widths
+    // and nowrap keep QTextDocument (the PDF) from squeezing the label column to one letter.
+    QVector<const SummaryColumn*> columns;
+    for (const SummaryColumn& c : summaryColumns()) {
+        for (const ReportRow& row : r.rows) {
+            if (!c.value(row).isEmpty()) {
+                columns << &c;
+                break;
+            }
+        }
+    }
+    const bool rich = flavor == HtmlFlavor::RichText;
+    QString s = QStringLiteral("<table class=\"summary\" width=\"100%\" border=\"1\" cellspacing=\"0\" cellpadding=\"%1\"%2>\n"
+                               "<tr><th width=\"%3\">Run</th>")
+                    .arg(rich ? QStringLiteral("2") : QStringLiteral("3"), rich ? QStringLiteral(" style=\"font-size: 7pt\"") : QString(),
+                         rich ? QStringLiteral("130") : QStringLiteral("26%"));
+    for (const SummaryColumn* c : columns)
+        s += cell(QStringLiteral("th"), html(c->title));
     s += QStringLiteral("</tr>\n");
     for (int i = 0; i < r.rows.size(); ++i) {
         const ReportRow& row = r.rows[i];
         s += row.isBaseline ? QStringLiteral("<tr class=\"base\">") : QStringLiteral("<tr>");
         s += cell(QStringLiteral("td"), swatch(i, flavor) + html(row.label) + (row.isBaseline ? QStringLiteral(" <i>(baseline)</i>") : QString())
                                             + QStringLiteral("<br><span class=\"vs\">run %1</span>").arg(row.run.id));
-        for (const SummaryColumn& c : summaryColumns()) {
-            QString content = html(c.value(row));
-            const QString vs = c.versus && !row.isBaseline ? c.versus(row) : QString();
+        for (const SummaryColumn* c : columns) {
+            QString content = html(c->value(row));
+            const QString vs = c->versus && !row.isBaseline ? c->versus(row) : QString();
             if (!vs.isEmpty())
                 content += QStringLiteral("<br><span class=\"vs\">%1</span>").arg(html(vs));
-            s += cell(QStringLiteral("td"), content, QStringLiteral("num"));
+            s += QStringLiteral("<td class=\"num\" align=\"right\" nowrap>%1</td>").arg(content);
         }
         s += QStringLiteral("</tr>\n");
     }

@@ -20,7 +20,7 @@ namespace {
 // Chart images are drawn at this multiple of their size so that they stay sharp when printed.
 constexpr double kScale = 3.0;
 // Width of the charts on the page, in the document's units (the text width of A4 is ~680).
-constexpr double kPageChartWidth = 640;
+constexpr double kPageChartWidth = 600;
 
 QPen penOf(const ChartItem& it)
 {
