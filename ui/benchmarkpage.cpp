@@ -9,6 +9,7 @@
 #include "core/bench/benchmarkjob.h"
 #include "core/common/engine.h"
 #include "core/common/paths.h"
+#include "core/store/jobrecorder.h"
 #include "plots/metricformat.h"
 
 #include <QtCore/QFileInfo>
@@ -447,6 +448,9 @@ void BenchmarkPage::start()
         setRunning(false);
         Q_EMIT benchmarkFinished();
     });
+    auto* recorder = new BenchRecorder(StudioContext::databasePath());
+    recorder->attach(job);
+    m_context->record(recorder, job);
     setRunning(true);
     m_context->run(job, JobRunner::Lane::Timing);
 }

@@ -12,6 +12,7 @@
 #include "core/quant/quantizejob.h"
 #include "core/quant/quantizer.h"
 #include "core/quant/schemecatalog.h"
+#include "core/store/jobrecorder.h"
 #include "plots/metricformat.h"
 
 #include <QtCore/QDir>
@@ -419,6 +420,9 @@ void QuantizePage::start()
         updateOptionsState();
         Q_EMIT quantizeFinished();
     });
+    auto* recorder = new QuantizeRecorder(StudioContext::databasePath());
+    recorder->attach(job, *opts, m_context->model().info.path, m_context->model().info.sha256);
+    m_context->record(recorder, job);
     m_progress->setValue(0);
     m_progress->show();
     m_cancel->setEnabled(true);

@@ -3,6 +3,7 @@
 
 #include "core/common/paths.h"
 #include "core/demo/demojob.h"
+#include "core/store/jobrecorder.h"
 
 #include <QtCore/QFileInfo>
 #include <QtCore/QSettings>
@@ -111,6 +112,15 @@ void StudioContext::addRun(const RunResult& run)
 {
     m_runs << run;
     Q_EMIT runAdded(run);
+}
+
+void StudioContext::record(JobRecorder* recorder, Job* job)
+{
+    recorder->setParent(job);
+    // Emitted on the job's thread; the context forwards them on the GUI thread.
+    connect(recorder, &JobRecorder::runRecorded, this, &StudioContext::runRecorded, Qt::QueuedConnection);
+    connect(recorder, &JobRecorder::recordFailed, this,
+            [this](const Error& e) { showStatus(tr("Not recorded in the run database: %1").arg(e.message)); }, Qt::QueuedConnection);
 }
 
 QString StudioContext::databasePath()

@@ -12,6 +12,10 @@
 
 #include <optional>
 
+namespace qs {
+class JobRecorder;
+}
+
 namespace qs::ui {
 
 /// \brief What the studio's pages share: the open model, the job runner, recent files and the
@@ -54,18 +58,27 @@ public:
     const QVector<RunResult>& runs() const { return m_runs; }
     void addRun(const RunResult& run);
 
+    /// Asks for the Compare page with these runs (History's "Compare", tests): emits compareRequested().
+    void requestCompare(qint64 baselineRunId, const QList<qint64>& runIds) { Q_EMIT compareRequested(baselineRunId, runIds); }
+
     /// A short message for the status bar.
     void showStatus(const QString& message) { Q_EMIT statusMessage(message); }
 
     /// The run database the studio records into (Preferences; default paths::defaultDatabase()).
     static QString databasePath();
     void setDatabasePath(const QString& path);
+    /// Records what \a job produces in the run database (call before run(job)); the recorder
+    /// belongs to the job. Failed writes show in the status bar and never stop the job.
+    void record(JobRecorder* recorder, Job* job);
     /// Where quantized variants are written (Preferences; default dataDir()/variants).
     static QString variantsDir();
     static QString defaultVariantsDir();
     static void setVariantsDir(const QString& dir);
 
 Q_SIGNALS:
+    /// Show \a runIds (database ids) on the Compare page against \a baselineRunId, which need not
+    /// be among them; the main window brings the page up. Emitted by requestCompare().
+    void compareRequested(qint64 baselineRunId, const QList<qint64>& runIds);
     void modelChanged();
     void recentFilesChanged();
     void jobStarted(qs::Job* job);
@@ -76,6 +89,9 @@ Q_SIGNALS:
     void variantAdded(const qs::Variant& variant);
     void databasePathChanged(const QString& path);
     void statusMessage(const QString& message);
+    /// A run this studio recorded in the run database (databasePath()) finished: \a id is its
+    /// database id. Benchmarks and quantizations are recorded while they run, like the CLI's.
+    void runRecorded(qint64 id);
 
 private:
     void addRecentFile(const QString& path);
