@@ -45,8 +45,24 @@ ChartWidget::ChartWidget(QWidget* parent)
         if (e->buttons() & Qt::LeftButton)
             m_follow = false;
     });
+    // A layout-dependent chart drawn with another axis rect than its rescale() saw (first show,
+    // tick labels of another width) is rescaled and drawn once more.
+    connect(m_plot, &QCustomPlot::afterReplot, this, [this] {
+        // At most twice in a row: new ranges can change tick labels and so the rect again.
+        if (m_layoutDependent && m_follow && !m_empty && m_plot->axisRect() && m_plot->axisRect()->rect().size() != m_rescaledFor
+            && m_relayouts++ < 2)
+            scheduleReplot();
+    });
     setMinimumSize(240, 160);
     applyPalette();
+}
+
+void ChartWidget::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    m_relayouts = 0;
+    if (m_layoutDependent && m_follow)
+        scheduleReplot();
 }
 
 ChartWidget::~ChartWidget() = default;
@@ -65,6 +81,7 @@ void ChartWidget::setEmptyText(const QString& text)
 void ChartWidget::setEmpty(bool empty)
 {
     m_empty = empty;
+    m_relayouts = 0; // new data: its layout may settle anew
     static_cast<QStackedLayout*>(layout())->setCurrentWidget(empty ? static_cast<QWidget*>(m_emptyLabel) : m_plot);
 }
 
@@ -184,8 +201,11 @@ void ChartWidget::contextMenuEvent(QContextMenuEvent* event)
 void ChartWidget::bringUpToDate()
 {
     prepareReplot();
-    if (m_follow)
+    if (m_follow) {
+        if (m_plot->axisRect())
+            m_rescaledFor = m_plot->axisRect()->rect().size();
         rescale();
+    }
 }
 
 bool ChartWidget::savePng(const QString& path, int width, int height, double scale)

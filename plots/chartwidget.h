@@ -61,8 +61,12 @@ protected:
     /// Called before a (scheduled) redraw: subclasses bring derived data (bins, fronts) up to
     /// date here, once per redraw instead of once per update.
     virtual void prepareReplot() {}
+    /// For charts whose rescale() places things in pixels (labels beside bars and points): they
+    /// are rescaled again when a resize or a redraw changes the axis rect's size.
+    void setLayoutDependent(bool dependent) { m_layoutDependent = dependent; }
 
     void changeEvent(QEvent* event) override;
+    void resizeEvent(QResizeEvent* event) override;
     void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
@@ -75,6 +79,9 @@ private:
     QString m_title;
     bool m_empty = true;
     bool m_follow = true;
+    bool m_layoutDependent = false;
+    int m_relayouts = 0;
+    QSize m_rescaledFor; ///< the axis rect size the last rescale() saw (layout-dependent charts)
     QTimer* m_replotTimer;
 };
 

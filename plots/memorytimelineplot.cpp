@@ -119,6 +119,34 @@ void MemoryTimelinePlot::setTimeline(const QString& label, const MemoryTimeline&
     prepareReplot();
 }
 
+void MemoryTimelinePlot::placeLegend(bool outside)
+{
+    QCustomPlot* p = plot();
+    QCPLayoutInset* inset = p->axisRect()->insetLayout();
+    const bool isOutside = p->plotLayout()->rowCount() > 1;
+    if (outside == isOutside)
+        return;
+    if (outside) {
+        // Below the chart, two entries a row: as wide as the chart, as tall as its entries.
+        inset->take(p->legend);
+        auto* below = new QCPLayoutGrid;
+        p->plotLayout()->addElement(1, 0, below);
+        p->plotLayout()->setRowStretchFactor(1, 0.001);
+        below->setMargins(QMargins(4, 0, 4, 4));
+        below->addElement(0, 0, p->legend);
+        p->legend->setWrap(2);
+        p->legend->setFillOrder(QCPLegend::foColumnsFirst, true);
+    } else {
+        auto* below = qobject_cast<QCPLayoutGrid*>(p->plotLayout()->element(1, 0));
+        below->take(p->legend);
+        p->plotLayout()->remove(below);
+        p->plotLayout()->simplify();
+        p->legend->setWrap(0);
+        p->legend->setFillOrder(QCPLegend::foRowsFirst, true);
+        inset->addElement(p->legend, Qt::AlignBottom | Qt::AlignRight);
+    }
+}
+
 qint64 MemoryTimelinePlot::peakBytes(int index) const
 {
     return index >= 0 && index < m_series.size() ? m_series[index].peakBytes : -1;
@@ -126,14 +154,20 @@ qint64 MemoryTimelinePlot::peakBytes(int index) const
 
 void MemoryTimelinePlot::prepareReplot()
 {
+    // Overlaid runs peak at nearly the same height: their peak labels would pile up, so the
+    // legend carries each run's peak instead, beside the chart where it hides no line.
+    const bool overlay = m_series.size() > 1;
+    placeLegend(overlay);
     for (Series& s : m_series) {
         if (s.peakBytes < 0)
             continue;
+        const QString peak = tr("peak %1").arg(formatValue(double(s.peakBytes), Unit::Bytes));
         s.peak->setGraph(s.rss);
         s.peak->setGraphKey(s.peakMs / 1000.0);
         s.peak->setVisible(true);
-        s.peakLabel->setText(tr("peak %1").arg(formatValue(double(s.peakBytes), Unit::Bytes)));
-        s.peakLabel->setVisible(true);
+        s.peakLabel->setText(peak);
+        s.peakLabel->setVisible(!overlay);
+        s.rss->setName(overlay ? QStringLiteral("%1 · %2").arg(s.label, peak) : s.label);
     }
     // Phase markers: single-run charts only (an overlay of several runs' phases is unreadable).
     if (m_series.size() != 1)

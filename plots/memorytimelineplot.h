@@ -59,6 +59,8 @@ private:
         int drawnMarkers = 0;
     };
     QColor colorOf(int index) const;
+    /// The legend beside the axis rect (overlays) or inside its corner (one run).
+    void placeLegend(bool outside);
 
     QVector<Series> m_series;
     QVector<QCPAbstractItem*> m_markerItems;

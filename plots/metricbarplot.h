@@ -10,6 +10,7 @@
 
 class QCPBars;
 class QCPErrorBars;
+class QCPItemText;
 
 namespace qs::plots {
 
@@ -28,7 +29,8 @@ struct MetricBar
 
 /// \brief Side-by-side bars of one figure (file size, p50 latency, throughput, peak memory,
 /// CPU %, accuracy...) for a baseline and its variants, each labelled with its value and its
-/// ratio to the baseline ("2.1× faster"). Latency bars carry p90/p99 whiskers.
+/// ratio to the baseline ("2.1× faster"). Latency bars carry p90/p99 whiskers. Bars lie
+/// horizontally, one row per variant, the baseline on top.
 class MetricBarPlot : public ChartWidget
 {
     Q_OBJECT
@@ -40,7 +42,7 @@ public:
     /// Shows \a bars left to right; the first one marked baseline is the reference of the ratios.
     void setBars(const QVector<MetricBar>& bars);
     const QVector<MetricBar>& bars() const { return m_bars; }
-    /// The label written over bar \a i ("1.23 ms · 2.10× faster").
+    /// The label written at the end of bar \a i ("1.23 ms · 2.10× faster").
     QString barLabel(int i) const;
 
 protected:
@@ -54,6 +56,7 @@ private:
 
     MetricSpec m_spec;
     QVector<MetricBar> m_bars;
+    QVector<QCPItemText*> m_labels; ///< one per bar, placed by rescale()
 };
 
 } // namespace qs::plots

@@ -39,6 +39,7 @@ QString formatValue(double value, Unit unit)
     case Unit::Percent: return tr("%1 %").arg(QLocale().toString(value, 'f', value >= 100 ? 0 : 1));
     case Unit::Decibel: return tr("%1 dB").arg(QLocale().toString(value, 'f', 1));
     case Unit::Plain: return significant(value);
+    case Unit::Similarity: return QLocale().toString(value, 'f', 5);
     }
     return {};
 }
@@ -52,6 +53,7 @@ QString unitSuffix(Unit unit)
     case Unit::Percent: return tr("%");
     case Unit::Decibel: return tr("dB");
     case Unit::Plain: return {};
+    case Unit::Similarity: return {};
     }
     return {};
 }
@@ -74,6 +76,11 @@ QString formatComparison(double value, double baseline, const MetricSpec& spec)
         return {};
     if (spec.byDifference) {
         const double d = value - baseline;
+        if (spec.unit == Unit::Similarity) {
+            if (std::abs(d) < 0.000005)
+                return tr("same");
+            return QStringLiteral("%1%2").arg(d > 0 ? QStringLiteral("+") : QStringLiteral("−"), QLocale().toString(std::abs(d), 'f', 5));
+        }
         if (std::abs(d) < 0.005)
             return tr("same");
         return tr("%1%2 pt").arg(d > 0 ? QStringLiteral("+") : QStringLiteral("−")).arg(QLocale().toString(std::abs(d), 'f', 2));

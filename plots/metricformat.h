@@ -6,7 +6,7 @@
 namespace qs::plots {
 
 /// \brief The unit a figure is in, which decides how it is written ("1.23 ms", "4.5 MB").
-enum class Unit { Milliseconds, Bytes, PerSecond, Percent, Decibel, Plain };
+enum class Unit { Milliseconds, Bytes, PerSecond, Percent, Decibel, Plain, Similarity };
 
 /// \brief How one compared figure reads: its name, unit, which direction is better and the words
 /// for "better"/"worse" in ratio labels ("2.1× faster", "3.9× smaller").
@@ -21,7 +21,8 @@ struct MetricSpec
     QString worse;            ///< "slower", "larger"
 };
 
-/// "1.23 ms", "12.3 kB", "1,234/s", "45.6 %", "31.2 dB"; "–" for NaN.
+/// "1.23 ms", "12.3 kB", "1,234/s", "45.6 %", "31.2 dB", "0.99997" (Similarity: cosine of outputs,
+/// whose differences lie in the fourth decimal); "–" for NaN.
 QString formatValue(double value, Unit unit);
 /// The axis label of a unit: "ms", "bytes", "per second"...
 QString unitSuffix(Unit unit);

@@ -14,6 +14,7 @@ namespace qs::plots {
 TradeoffPlot::TradeoffPlot(QWidget* parent) : ChartWidget(parent)
 {
     setEmptyText(tr("Needs at least one run with both figures."));
+    setLayoutDependent(true);
     auto* title = new QCPTextElement(plot(), QString(), QFont(font().family(), font().pointSize(), QFont::Bold));
     plot()->plotLayout()->insertRow(0);
     plot()->plotLayout()->addElement(0, 0, title);
@@ -79,6 +80,7 @@ void TradeoffPlot::rebuild()
     QCustomPlot* p = plot();
     p->clearPlottables();
     p->clearItems();
+    m_labels.clear();
     m_front = paretoFront(m_points, m_x.lowerIsBetter, m_y.lowerIsBetter);
     const QColor text = textColor(palette());
     if (m_front.size() > 1) {
@@ -99,13 +101,15 @@ void TradeoffPlot::rebuild()
         QCPGraph* g = p->addGraph();
         g->setName(pt.label);
         g->setLineStyle(QCPGraph::lsNone);
-        const QColor c = pt.baseline ? baselineColor(palette()) : seriesColor(variantColor++);
+        const QColor c = pt.baseline ? baselineColor(palette()) : seriesColor(pt.color >= 0 ? pt.color : variantColor);
+        variantColor += pt.baseline ? 0 : 1;
         const bool onFront = m_front.contains(i);
         g->setScatterStyle(QCPScatterStyle(pt.baseline ? QCPScatterStyle::ssSquare : QCPScatterStyle::ssDisc, QPen(c.darker(120), 1.2),
                                            pt.noisy ? QBrush(Qt::NoBrush) : QBrush(c), onFront ? 12 : 9));
         g->setData(QVector<double>{pt.x}, QVector<double>{pt.y});
-        detail::addLabel(p, pt.x, pt.y, pt.label + (pt.noisy ? tr(" (noisy)") : QString()), text, Qt::AlignLeft | Qt::AlignBottom)
-            ->setPadding(QMargins(8, 1, 2, 6));
+        // Noisy points are hollow (the tooltip says why): the label stays short.
+        m_labels << detail::addLabel(p, pt.x, pt.y, pt.label, text, Qt::AlignLeft | Qt::AlignBottom);
+        m_labels.last()->setPadding(QMargins(2, 1, 2, 1));
     }
     setEmpty(m_points.isEmpty());
     rescale();
@@ -123,11 +127,57 @@ void TradeoffPlot::rescale()
         y0 = std::min(y0, p.y);
         y1 = std::max(y1, p.y);
     }
+    // Padding from the spread, not the magnitude: fidelities of 0.996..1.0 must not drown in a
+    // 0.98..1.04 axis.
     const double dx = std::max((x1 - x0) * 0.15, std::max(std::abs(x1) * 0.05, 1e-9));
-    const double dy = std::max((y1 - y0) * 0.15, std::max(std::abs(y1) * 0.02, 1e-9));
+    const double dy = std::max((y1 - y0) * 0.2, std::max(std::abs(y1) * 1e-5, 1e-9));
     // Extra room on the right for the point labels.
     plot()->xAxis->setRange(x0 - dx, x1 + dx * 3);
     plot()->yAxis->setRange(y0 - dy, y1 + dy * 2);
+    placeLabels();
+}
+
+void TradeoffPlot::placeLabels()
+{
+    // Points often sit close together (variants of similar speed): each label takes the first
+    // spot around its point that no earlier label and no other point covers. Points on the
+    // front are placed first, so theirs get the best spots.
+    QCustomPlot* p = plot();
+    QVector<int> order = m_front;
+    for (int i = 0; i < m_points.size(); ++i) {
+        if (!order.contains(i))
+            order << i;
+    }
+    QVector<QRectF> taken;
+    for (const TradeoffPoint& pt : std::as_const(m_points)) {
+        const QPointF c(p->xAxis->coordToPixel(pt.x), p->yAxis->coordToPixel(pt.y));
+        taken << QRectF(c - QPointF(7, 7), QSizeF(14, 14));
+    }
+    const QRect area = p->axisRect()->rect();
+    for (int i : std::as_const(order)) {
+        QCPItemText* label = m_labels.value(i);
+        if (!label)
+            continue;
+        const QPointF c(p->xAxis->coordToPixel(m_points[i].x), p->yAxis->coordToPixel(m_points[i].y));
+        const QSizeF size = QFontMetrics(label->font()).size(0, label->text()) + QSizeF(4, 2);
+        // Right above, right below, left above, left below, then further up and down.
+        const QPointF offsets[] = {{9, -size.height() - 2}, {9, 2}, {-9 - size.width(), -size.height() - 2}, {-9 - size.width(), 2},
+                                   {9, -2 * size.height() - 4}, {9, size.height() + 6}, {-size.width() / 2, -size.height() - 10},
+                                   {-size.width() / 2, 10}};
+        QRectF best(c + offsets[0], size);
+        for (const QPointF& o : offsets) {
+            const QRectF r(c + o, size);
+            const bool inside = area.isEmpty() || area.contains(r.toAlignedRect());
+            const bool free = std::none_of(taken.begin(), taken.end(), [&](const QRectF& t) { return t.intersects(r); });
+            if (inside && free) {
+                best = r;
+                break;
+            }
+        }
+        taken << best;
+        label->setPositionAlignment(Qt::AlignLeft | Qt::AlignTop);
+        label->position->setCoords(p->xAxis->pixelToCoord(best.left()), p->yAxis->pixelToCoord(best.top()));
+    }
 }
 
 QString TradeoffPlot::toolTipAt(const QPoint& pos) const

@@ -6,6 +6,8 @@
 
 #include <QtCore/QVector>
 
+class QCPItemText;
+
 namespace qs::plots {
 
 /// \brief One variant in a trade-off chart.
@@ -16,6 +18,9 @@ struct TradeoffPoint
     double y = 0;
     bool baseline = false;
     bool noisy = false;
+    /// seriesColor() index, so that a variant keeps its bar charts' colour when points without
+    /// both figures are left out; -1: the next colour.
+    int color = -1;
 };
 
 /// \brief Two figures against each other (accuracy vs latency, size vs accuracy), one point per
@@ -43,11 +48,13 @@ protected:
 
 private:
     void rebuild();
+    void placeLabels();
 
     MetricSpec m_x;
     MetricSpec m_y;
     QVector<TradeoffPoint> m_points;
     QVector<int> m_front;
+    QVector<QCPItemText*> m_labels; ///< one per point, placed by placeLabels()
 };
 
 } // namespace qs::plots

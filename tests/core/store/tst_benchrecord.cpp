@@ -125,9 +125,19 @@ private Q_SLOTS:
         QCOMPARE(*(*store)->runCount(), 1);
     }
 
+    void quantizedFileJoinsItsVariant_data()
+    {
+        QTest::addColumn<QString>("label");
+        // What the benchmark calls the file: "quantized" when it cannot tell, or the scheme the
+        // studio or the artifact's own metadata gave.
+        QTest::newRow("generic") << QStringLiteral("quantized");
+        QTest::newRow("scheme") << QStringLiteral("static-int8");
+    }
+
     void quantizedFileJoinsItsVariant()
     {
-        auto store = Store::open(m_dir.filePath(QStringLiteral("c.sqlite")));
+        QFETCH(QString, label);
+        auto store = Store::open(m_dir.filePath(QStringLiteral("c-%1.sqlite").arg(label)));
         const QString artifactSha(64, QLatin1Char('c'));
         ModelRecord fp32{0, QStringLiteral("cnn.pt"), QStringLiteral("/models/cnn.pt"), QString(64, QLatin1Char('d')), 1000, 5000};
         VariantRecord int8;
@@ -138,7 +148,7 @@ private Q_SLOTS:
         int8.artifactBytes = 1400;
         QVERIFY((*store)->saveVariant(fp32, int8));
 
-        RunRecord rec = benchRunRecord(makeResult(QStringLiteral("quantized"), artifactSha));
+        RunRecord rec = benchRunRecord(makeResult(label, artifactSha));
         QVERIFY((*store)->recordRun(rec));
         auto loaded = (*store)->loadRun(rec.id);
         QCOMPARE(loaded->variant.id, int8.id);
