@@ -2,6 +2,7 @@
 #include "mainwindow.h"
 
 #include "ui/benchmarkpage.h"
+#include "ui/comparepage.h"
 #include "ui/environmentpage.h"
 #include "ui/errordialog.h"
 #include "ui/modelspage.h"
@@ -57,6 +58,7 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     , m_quantize(new QuantizePage(context, this))
     , m_benchmark(new BenchmarkPage(context, this))
     , m_environment(new EnvironmentPage(this))
+    , m_compare(new ComparePage(context, this))
     , m_jobLabel(new QLabel(this))
     , m_jobProgress(new QProgressBar(this))
     , m_jobCancel(new QToolButton(this))
@@ -90,6 +92,8 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
             tr("Make variants with several schemes at once; see what each quantized and what stayed FP32"));
     addPage(m_benchmark, tr("Benchmark"), style()->standardIcon(QStyle::SP_MediaPlay),
             tr("Measure latency, throughput, memory and CPU of FP32 and its variants, live"));
+    addPage(m_compare, tr("Compare"), style()->standardIcon(QStyle::SP_FileDialogContentsView),
+            tr("Recorded runs side by side against a baseline: every figure with its ratio, trade-offs, memory, environment"));
     addPage(m_environment, tr("Environment"), style()->standardIcon(QStyle::SP_ComputerIcon),
             tr("The machine, LibTorch, BLAS and threads every run records"));
     m_nav->setCurrentRow(0);
@@ -116,6 +120,10 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     connect(m_models, &ModelsPage::openRequested, this, &MainWindow::openModelDialog);
     connect(m_models, &ModelsPage::quantizeRequested, this, [this] { showPage(m_quantize); });
     connect(m_quantize, &QuantizePage::benchmarkRequested, this, [this] { showPage(m_benchmark); });
+    connect(context, &StudioContext::compareRequested, this, [this](qint64 baseline, const QList<qint64>& runs) {
+        showPage(m_compare);
+        m_compare->compare(baseline, runs);
+    });
     connect(context, &StudioContext::jobStarted, this, &MainWindow::trackJob);
     connect(context, &StudioContext::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     connect(context, &StudioContext::errorOccurred, this,

@@ -22,6 +22,7 @@ class QuantizePage;
 class BenchmarkPage;
 class BenchmarkPage;
 class EnvironmentPage;
+class ComparePage;
 
 /// \brief The studio's main window: page navigation on the left, pages on the right, menus,
 /// drag & drop of model files, recent files, running jobs in the status bar.
@@ -41,6 +42,7 @@ public:
     QuantizePage* quantizePage() const { return m_quantize; }
     BenchmarkPage* benchmarkPage() const { return m_benchmark; }
     EnvironmentPage* environmentPage() const { return m_environment; }
+    ComparePage* comparePage() const { return m_compare; }
     StudioContext* context() const { return m_context; }
     /// The status bar's job line ("Benchmarking … 0:12 left"), empty when idle.
     QString jobText() const;
@@ -68,6 +70,7 @@ private:
     QuantizePage* m_quantize;
     BenchmarkPage* m_benchmark;
     EnvironmentPage* m_environment;
+    ComparePage* m_compare;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QMenu* m_runMenu = nullptr;

@@ -3,12 +3,17 @@
 // (scripts/screenshots.sh runs it under Xvfb). Screenshots are for looking at, not asserting.
 #include "ui/mainwindow.h"
 #include "ui/benchmarkpage.h"
+#include "ui/comparepage.h"
+#include "ui/comparisonview.h"
 #include "ui/quantizepage.h"
 #include "ui/studiocontext.h"
 #include "ui/theme.h"
 
+#include "core/store/store.h"
+
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
+#include <QtCore/QFile>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
 #include <QtCore/QTimer>
@@ -62,6 +67,11 @@ int main(int argc, char** argv)
 
     StudioContext::setVariantsDir(QDir(out.filePath(QStringLiteral(".variants"))).absolutePath());
     StudioContext context;
+    // A database of its own: the Compare page shows this session's runs, not the user's history.
+    const QString db = QDir(out.filePath(QStringLiteral(".runs.sqlite"))).absolutePath();
+    for (const char* ext : {"", "-wal", "-shm"})
+        QFile::remove(db + QLatin1String(ext));
+    context.setDatabasePath(db);
     MainWindow window(&context);
     window.resize(1500, 940);
     window.show();
@@ -97,6 +107,43 @@ int main(int argc, char** argv)
     if (!waitFor([&] { return benchmarked; }, 600000)) {
         std::fprintf(stderr, "screenshots: the benchmark did not finish\n");
         return 1;
+    }
+
+    // Compare the recorded benchmark runs against FP32 as loaded.
+    settle(500); // the recorders' last notifications
+    qint64 baseline = 0;
+    QList<qint64> others;
+    {
+        auto store = Store::open(db);
+        RunFilter filter;
+        filter.kind = QStringLiteral("bench");
+        auto runs = store ? (*store)->listRuns(filter) : Result<QVector<RunSummary>>(store.error());
+        if (!runs) {
+            std::fprintf(stderr, "screenshots: cannot read the runs: %s\n", qPrintable(runs.error().message));
+            return 1;
+        }
+        for (const RunSummary& r : *runs) {
+            if (r.scheme == QLatin1String("fp32") && baseline == 0)
+                baseline = r.id;
+            else
+                others.prepend(r.id); // oldest first, as they were measured
+        }
+    }
+    ComparePage* compare = window.comparePage();
+    bool compared = false;
+    QObject::connect(compare, &ComparePage::comparisonShown, &app, [&] { compared = true; });
+    context.requestCompare(baseline, others);
+    if (!waitFor([&] { return compared; }, 30000)) {
+        std::fprintf(stderr, "screenshots: the comparison did not show\n");
+        return 1;
+    }
+    settle(500);
+    {
+        // The whole comparison, scrolled or not: what the page holds below the fold too.
+        QWidget* content = compare->view()->widget();
+        const QString path = out.filePath(QStringLiteral("compare-full") + suffix + QStringLiteral(".png"));
+        if (content->grab().save(path))
+            std::printf("%s\n", qPrintable(path));
     }
 
     auto* pages = window.findChild<QStackedWidget*>(QStringLiteral("pages"));
