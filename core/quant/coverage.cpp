@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "coverage_p.h"
 
+#include "core/common/error.h"
 #include "core/quant/layerpattern.h"
 
 #include <QtCore/QMap>
@@ -168,6 +169,38 @@ QString summarizeReasons(const Coverage& c)
     for (auto it = counts.begin(); it != counts.end(); ++it)
         parts << QStringLiteral("%1 %2").arg(it.value()).arg(it.key());
     return parts.join(QLatin1String(", "));
+}
+
+// Exclusions: every --exclude must match a layer name or type, else it is a typo.
+Result<QStringList> excludedModules(const QStringList& patterns, const WeightInventory& inv, const QString& modelName)
+{
+    QStringList modules;
+    for (const QString& p : patterns) {
+        const LayerPattern pattern(p);
+        bool any = false;
+        for (auto it = inv.moduleTypes.begin(); it != inv.moduleTypes.end(); ++it) {
+            if (!it.key().isEmpty() && pattern.matchesModule(it.key(), it.value())) {
+                any = true;
+                if (!modules.contains(it.key()))
+                    modules << it.key();
+            }
+        }
+        if (!any) {
+            QStringList names, types;
+            for (const auto& layer : inv.layers) {
+                if (!layer.name.isEmpty())
+                    names << layer.name;
+                if (!types.contains(layer.type))
+                    types << layer.type;
+            }
+            if (names.size() > 12)
+                names = names.mid(0, 12) << QStringLiteral("...");
+            return Error::usage(
+                QStringLiteral("--exclude '%1' matches no layer name or type of %2. Layers: %3; types: %4.")
+                    .arg(p, modelName, names.join(QLatin1String(", ")), types.join(QLatin1String(", "))));
+        }
+    }
+    return modules;
 }
 
 } // namespace qs::detail

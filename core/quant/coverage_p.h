@@ -2,6 +2,7 @@
 // Private to core: which layers a scheme quantizes, which it leaves in FP32 and why.
 #pragma once
 
+#include "core/common/error.h"
 #include "core/quant/schemecatalog.h"
 #include "core/quant/variant.h"
 #include "core/quant/weightinventory_p.h"
@@ -13,6 +14,11 @@ namespace qs::detail {
 
 /// Layer name -> the --exclude pattern that keeps it in FP32.
 using ExclusionMap = QHash<QString, QString>;
+
+/// The modules \a patterns (--exclude) keep in FP32, or a usage error naming the pattern that
+/// matches nothing (a typo) with the model's layers and types.
+Result<QStringList> excludedModules(const QStringList& patterns, const WeightInventory& inventory,
+    const QString& modelName);
 
 ExclusionMap exclusionsOf(const WeightInventory& inventory, const QStringList& patterns);
 

@@ -10,6 +10,7 @@
 #include "core/common/logging.h"
 #include "core/common/torcherror_p.h"
 #include "core/jobs/job.h"
+#include "core/quant/observers_p.h"
 #include "core/quant/weightinventory_p.h"
 
 #include <QtCore/QElapsedTimer>
@@ -92,6 +93,71 @@ Error passFailure(const GraphQuantConfig& config, const char* stage, const Torch
 
 } // namespace
 
+GraphQuantConfig graphQuantConfig(
+    const SchemeInfo& scheme, const QuantizeOptions& options, const QString& engineName, const QStringList& excluded)
+{
+    GraphQuantConfig config;
+    config.scheme = scheme.id;
+    config.excluded = excluded;
+    const bool perChannel = options.effectiveGranularity(engineName) == QuantizeOptions::Granularity::PerChannel;
+    if (scheme.kind == SchemeInfo::Kind::Static) {
+        config.type = torch::jit::QuantType::STATIC;
+        // fbgemm/x86 qconfigs reduce the activation range to 7 bits; onednn and qnnpack do not.
+        const bool reduceRange = engineName == QLatin1String("fbgemm") || engineName == QLatin1String("x86");
+        config.qconfig
+            = staticQConfig(options.observer == QuantizeOptions::Observer::Histogram, perChannel, reduceRange);
+    } else {
+        config.type = torch::jit::QuantType::DYNAMIC;
+        config.qconfig = scheme.kind == SchemeInfo::Kind::Fp16 ? float16DynamicQConfig() : dynamicQConfig(perChannel);
+    }
+    return config;
+}
+
+Result<Module> prepareGraphMode(const Module& fp32, const GraphQuantConfig& config)
+{
+    torch::jit::QConfigDict dict { { "", config.qconfig } };
+    for (const QString& name : config.excluded)
+        dict.emplace(name.toStdString(), c10::nullopt);
+    try {
+        // prepare_jit / prepare_dynamic_jit: fuse_conv_bn_jit, then observers on a copy.
+        Module folded = torch::jit::FoldConvBatchNorm(fp32);
+        return torch::jit::InsertObservers(folded, "forward", dict, /*inplace=*/false, config.type);
+    } catch (const JobCancelled&) {
+        throw;
+    } catch (...) {
+        return passFailure(config, "inserting observers", condenseCurrentException());
+    }
+}
+
+Result<int> calibrateGraphMode(Module& prepared, const GraphQuantConfig& config,
+    const std::vector<ForwardArgs>& batches, const QuantizeHooks& hooks, int progressFrom, int progressTo)
+{
+    int samples = 0;
+    torch::NoGradGuard noGrad;
+    for (size_t i = 0; i < batches.size(); ++i) {
+        if (hooks.checkCancelled)
+            hooks.checkCancelled();
+        if (hooks.progress)
+            hooks.progress(progressFrom + int((progressTo - progressFrom) * double(i) / double(batches.size())),
+                QStringLiteral("%1: calibrating, batch %2 of %3").arg(config.scheme).arg(i + 1).arg(batches.size()));
+        try {
+            prepared.forward(batches[i]);
+        } catch (const JobCancelled&) {
+            throw;
+        } catch (...) {
+            const TorchFailure f = condenseCurrentException();
+            return Error::model(QStringLiteral("Calibration failed on batch %1 of %2: %3")
+                                    .arg(i + 1)
+                                    .arg(batches.size())
+                                    .arg(describe(f)),
+                f.full);
+        }
+        if (!batches[i].empty() && batches[i].front().isTensor())
+            samples += int(batches[i].front().toTensor().dim() > 0 ? batches[i].front().toTensor().size(0) : 1);
+    }
+    return samples;
+}
+
 Result<GraphQuantOutput> quantizeGraphMode(const Module& fp32, const GraphQuantConfig& config,
     const std::vector<ForwardArgs>& batches, const QuantizeHooks& hooks, int progressFrom, int progressTo)
 {
@@ -104,48 +170,24 @@ Result<GraphQuantOutput> quantizeGraphMode(const Module& fp32, const GraphQuantC
             hooks.checkCancelled();
     };
     const bool isStatic = config.type == torch::jit::QuantType::STATIC;
-    torch::jit::QConfigDict dict { { "", config.qconfig } };
-    for (const QString& name : config.excluded)
-        dict.emplace(name.toStdString(), c10::nullopt);
 
     GraphQuantOutput out;
-    Module prepared;
     progress(0.0, QStringLiteral("%1: inserting observers").arg(config.scheme));
-    try {
-        // prepare_jit / prepare_dynamic_jit: fuse_conv_bn_jit, then observers on a copy.
-        Module folded = torch::jit::FoldConvBatchNorm(fp32);
-        prepared = torch::jit::InsertObservers(folded, "forward", dict, /*inplace=*/false, config.type);
-    } catch (const JobCancelled&) {
-        throw;
-    } catch (...) {
-        return passFailure(config, "inserting observers", condenseCurrentException());
-    }
+    auto preparedOr = prepareGraphMode(fp32, config);
+    if (!preparedOr)
+        return preparedOr.error();
+    Module prepared = *preparedOr;
     out.observedWeights = observedWeights(prepared);
 
     if (isStatic) {
         QElapsedTimer timer;
         timer.start();
-        torch::NoGradGuard noGrad;
-        for (size_t i = 0; i < batches.size(); ++i) {
-            checkCancelled();
-            progress(0.05 + 0.8 * double(i) / double(batches.size()),
-                QStringLiteral("%1: calibrating, batch %2 of %3").arg(config.scheme).arg(i + 1).arg(batches.size()));
-            try {
-                prepared.forward(batches[i]);
-            } catch (const JobCancelled&) {
-                throw;
-            } catch (...) {
-                const TorchFailure f = condenseCurrentException();
-                return Error::model(QStringLiteral("Calibration failed on batch %1 of %2: %3")
-                                        .arg(i + 1)
-                                        .arg(batches.size())
-                                        .arg(describe(f)),
-                    f.full);
-            }
-            if (!batches[i].empty() && batches[i].front().isTensor())
-                out.calibrationSamples
-                    += int(batches[i].front().toTensor().dim() > 0 ? batches[i].front().toTensor().size(0) : 1);
-        }
+        const int span = progressTo - progressFrom;
+        auto samples = calibrateGraphMode(
+            prepared, config, batches, hooks, progressFrom + int(span * 0.05), progressFrom + int(span * 0.85));
+        if (!samples)
+            return samples.error();
+        out.calibrationSamples = *samples;
         out.calibrationSeconds = timer.nsecsElapsed() / 1e9;
     }
     checkCancelled();

@@ -9,6 +9,7 @@
 
 #include "core/common/error.h"
 #include "core/quant/quantizer.h"
+#include "core/quant/schemecatalog.h"
 
 #include <QtCore/QMap>
 #include <QtCore/QSet>
@@ -36,6 +37,20 @@ struct GraphQuantOutput
 
 /// One forward's arguments.
 using ForwardArgs = std::vector<c10::IValue>;
+
+/// The graph-mode configuration quantizeModel() uses for \a scheme (Dynamic, Static or Fp16) with
+/// \a options on engine \a engineName: torch.ao's default qconfig for the engine (observer and
+/// granularity as the options choose), \a excluded modules in FP32.
+GraphQuantConfig graphQuantConfig(const SchemeInfo& scheme, const QuantizeOptions& options, const QString& engineName,
+    const QStringList& excluded);
+
+/// prepare_jit / prepare_dynamic_jit: fuse_conv_bn_jit, then InsertObservers on a copy.
+Result<torch::jit::Module> prepareGraphMode(const torch::jit::Module& fp32, const GraphQuantConfig& config);
+
+/// Runs \a batches through \a prepared (its observers record). Returns the samples seen.
+/// Progress goes from \a progressFrom to \a progressTo; cancellable between batches.
+Result<int> calibrateGraphMode(torch::jit::Module& prepared, const GraphQuantConfig& config,
+    const std::vector<ForwardArgs>& batches, const QuantizeHooks& hooks, int progressFrom, int progressTo);
 
 /// fuse_conv_bn_jit -> prepare (InsertObservers) -> calibrate on \a batches (static only) ->
 /// convert (InsertQuantDeQuant, Finalize) -> constant propagation and DCE, exactly as Python's

@@ -331,6 +331,47 @@ Module histogramObserver(bool reduceRange)
     });
 }
 
+Module rangeRecorder()
+{
+    return cached("recorder", [&] {
+        Module m = newModule("__torch__.quantscope.RangeRecorder");
+        // The attributes of a static per-tensor quint8 observer (quant_min/max feed the fake quantization).
+        addUniformBaseAttrs(m, code::QUInt8, code::PerTensorAffine, false);
+        m.register_buffer("min_val", torch::tensor(std::numeric_limits<float>::infinity()));
+        m.register_buffer("max_val", torch::tensor(-std::numeric_limits<float>::infinity()));
+        m.register_attribute("armed", c10::BoolType::get(), false);
+        m.register_attribute("bins", c10::IntType::get(), int64_t(64));
+        m.register_attribute("lo", c10::FloatType::get(), 0.0);
+        m.register_attribute("hi", c10::FloatType::get(), 1.0);
+        m.register_attribute("scale", c10::FloatType::get(), 1.0);
+        m.register_attribute("zero_point", c10::IntType::get(), int64_t(0));
+        m.register_attribute("clip_lo", c10::FloatType::get(), 0.0);
+        m.register_attribute("clip_hi", c10::FloatType::get(), 0.0);
+        m.register_buffer("histogram", torch::zeros({ 64 }, torch::kDouble));
+        m.register_buffer("sums", torch::zeros({ 4 }, torch::kDouble)); // values, sum x^2, sum err^2, clipped
+        m.define(std::string(R"(
+def forward(self, x_orig: Tensor) -> Tensor:
+    if x_orig.numel() == 0:
+        return x_orig
+    x = x_orig.detach().to(6)
+    min_val_cur, max_val_cur = torch.aminmax(x)
+    self.min_val.copy_(torch.min(min_val_cur, self.min_val))
+    self.max_val.copy_(torch.max(max_val_cur, self.max_val))
+    if self.armed:
+        self.histogram.add_(torch.histc(x, self.bins, min=self.lo, max=self.hi).to(7))
+        fq = torch.fake_quantize_per_tensor_affine(x, self.scale, self.zero_point, self.quant_min, self.quant_max)
+        xd = x.to(7)
+        err = xd - fq.to(7)
+        clipped = torch.logical_or(x < self.clip_lo, x > self.clip_hi).sum().to(7)
+        n = torch.tensor(float(x.numel()), dtype=7)
+        self.sums.add_(torch.stack([n, (xd * xd).sum(), (err * err).sum(), clipped]))
+    return x_orig
+)") + kMinMaxQParamsSrc + kCalcQParamsSrc,
+            quantscopeResolver());
+        return m;
+    });
+}
+
 torch::jit::QConfig dynamicQConfig(bool perChannel)
 {
     Module weight = perChannel ? perChannelMinMaxObserver(0, code::QInt8, code::PerChannelSymmetric)

@@ -37,6 +37,13 @@ torch::jit::Module perChannelMinMaxObserver(int64_t chAxis, int64_t dtype, int64
 /// search natively (quantscope::histogram_minmax_search), bit-identical to the Python code.
 torch::jit::Module histogramObserver(bool reduceRange = false);
 
+/// Records what flows through the place of a static activation observer (the layer diagnosis calls
+/// it next to each one): min/max always; once `armed` with lo/hi, bins, scale, zero_point,
+/// quant_min/max and clip_lo/hi, also a histogram over [lo, hi] and the sums of `sums` (values,
+/// sum x^2, sum of fake-quantization error^2, values outside [clip_lo, clip_hi]), in double.
+/// Type name __torch__.quantscope.RangeRecorder.
+torch::jit::Module rangeRecorder();
+
 /// torch.ao's qconfigs, as (activation observer, weight observer).
 torch::jit::QConfig dynamicQConfig(bool perChannel); ///< default_/per_channel_dynamic_qconfig
 torch::jit::QConfig float16DynamicQConfig(); ///< float16_dynamic_qconfig

@@ -47,38 +47,6 @@ QString fp16Limitation(const QString& why)
         .arg(why);
 }
 
-// Exclusions: every --exclude must match a layer name or type, else it is a typo.
-Result<QStringList> resolveExcludes(const QuantizeOptions& o, const WeightInventory& inv, const QString& modelName)
-{
-    QStringList modules;
-    for (const QString& p : o.excludes) {
-        const LayerPattern pattern(p);
-        bool any = false;
-        for (auto it = inv.moduleTypes.begin(); it != inv.moduleTypes.end(); ++it) {
-            if (!it.key().isEmpty() && pattern.matchesModule(it.key(), it.value())) {
-                any = true;
-                if (!modules.contains(it.key()))
-                    modules << it.key();
-            }
-        }
-        if (!any) {
-            QStringList names, types;
-            for (const auto& layer : inv.layers) {
-                if (!layer.name.isEmpty())
-                    names << layer.name;
-                if (!types.contains(layer.type))
-                    types << layer.type;
-            }
-            if (names.size() > 12)
-                names = names.mid(0, 12) << QStringLiteral("...");
-            return Error::usage(
-                QStringLiteral("--exclude '%1' matches no layer name or type of %2. Layers: %3; types: %4.")
-                    .arg(p, modelName, names.join(QLatin1String(", ")), types.join(QLatin1String(", "))));
-        }
-    }
-    return modules;
-}
-
 Status checkOutputPath(const QString& out, const QString& modelPath)
 {
     if (out.isEmpty())
@@ -211,7 +179,7 @@ Result<QuantizedModel> quantizeModel(const TorchModel& fp32, const QuantizeOptio
                                    .arg(modelName, before.quantizedEvidence.join(QLatin1String(", "))));
 
     const WeightInventory inventory = detail::inventoryOf(model);
-    auto excluded = resolveExcludes(options, inventory, modelName);
+    auto excluded = detail::excludedModules(options.excludes, inventory, modelName);
     if (!excluded)
         return excluded.error();
     const detail::ExclusionMap exclusions = detail::exclusionsOf(inventory, options.excludes);
@@ -241,21 +209,7 @@ Result<QuantizedModel> quantizeModel(const TorchModel& fp32, const QuantizeOptio
     const bool graphMode = scheme.kind == SchemeInfo::Kind::Dynamic || scheme.kind == SchemeInfo::Kind::Static
         || (scheme.kind == SchemeInfo::Kind::Fp16 && fp16KernelsAvailable(&fp16Why));
     if (graphMode) {
-        detail::GraphQuantConfig config;
-        config.scheme = scheme.id;
-        config.excluded = *excluded;
-        const bool perChannel = options.effectiveGranularity(engineName) == QuantizeOptions::Granularity::PerChannel;
-        if (scheme.kind == SchemeInfo::Kind::Static) {
-            config.type = torch::jit::QuantType::STATIC;
-            // fbgemm/x86 qconfigs reduce the activation range to 7 bits; onednn and qnnpack do not.
-            const bool reduceRange = engineName == QLatin1String("fbgemm") || engineName == QLatin1String("x86");
-            config.qconfig = detail::staticQConfig(
-                options.observer == QuantizeOptions::Observer::Histogram, perChannel, reduceRange);
-        } else {
-            config.type = torch::jit::QuantType::DYNAMIC;
-            config.qconfig = scheme.kind == SchemeInfo::Kind::Fp16 ? detail::float16DynamicQConfig()
-                                                                   : detail::dynamicQConfig(perChannel);
-        }
+        const detail::GraphQuantConfig config = detail::graphQuantConfig(scheme, options, engineName, *excluded);
         auto out = detail::quantizeGraphMode(model, config, inputs->calibration, hooks, 50, 900);
         if (!out)
             return out.error();

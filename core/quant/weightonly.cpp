@@ -29,12 +29,10 @@ PackedWeight encodeOne(const WeightInfo& info, const at::Tensor& w, const Scheme
     case SchemeInfo::Kind::WeightOnly:
     case SchemeInfo::Kind::Linear: {
         p.codec = PackedWeight::Codec::Symmetric;
-        const bool perTensor = scheme.kind == SchemeInfo::Kind::Linear
-            || (o.blockSize == 0 && o.effectiveGranularity({}) == QuantizeOptions::Granularity::PerTensor);
-        p.rows = perTensor ? 1 : p.shape.front();
-        p.cols = p.numel / p.rows;
-        const auto code
-            = weightcodec::quantizeSymmetric(data, p.rows, p.cols, scheme.bits, perTensor ? 0 : o.blockSize);
+        const SymmetricLayout layout = symmetricLayout(scheme, o, p.shape);
+        p.rows = layout.rows;
+        p.cols = layout.cols;
+        const auto code = weightcodec::quantizeSymmetric(data, p.rows, p.cols, scheme.bits, layout.block);
         p.block = code.block;
         p.scale = at::from_blob(const_cast<float*>(code.scales.data()), { p.rows, code.blocks() }, at::kFloat).clone();
         if (scheme.bits == 4) {
@@ -68,6 +66,20 @@ PackedWeight encodeOne(const WeightInfo& info, const at::Tensor& w, const Scheme
 }
 
 } // namespace
+
+SymmetricLayout symmetricLayout(const SchemeInfo& scheme, const QuantizeOptions& o, const std::vector<int64_t>& shape)
+{
+    int64_t numel = 1;
+    for (int64_t d : shape)
+        numel *= d;
+    const bool perTensor = scheme.kind == SchemeInfo::Kind::Linear
+        || (o.blockSize == 0 && o.effectiveGranularity({}) == QuantizeOptions::Granularity::PerTensor);
+    SymmetricLayout l;
+    l.rows = perTensor || shape.empty() ? 1 : shape.front();
+    l.cols = l.rows > 0 ? numel / l.rows : 0;
+    l.block = perTensor ? 0 : o.blockSize;
+    return l;
+}
 
 Result<std::vector<PackedWeight>> encodeWeights(const WeightInventory& inventory, const std::vector<int>& selected,
     const SchemeInfo& scheme, const QuantizeOptions& options, const QuantizeHooks& hooks, int progressFrom,

@@ -9,6 +9,19 @@
 
 namespace qs::detail {
 
+/// \brief How a symmetric codec (weight-int8/int4, linear-*) lays a weight out: rows x cols, one
+/// scale per row and block of \a block columns (0: the whole row).
+struct SymmetricLayout
+{
+    qint64 rows = 1;
+    qint64 cols = 0;
+    qint64 block = 0;
+};
+
+/// The layout \a scheme with \a options gives a weight of \a shape (per tensor, per output
+/// channel or per block).
+SymmetricLayout symmetricLayout(const SchemeInfo& scheme, const QuantizeOptions& options, const std::vector<int64_t>& shape);
+
 /// Encodes inventory.weights[i] for every i in \a selected as \a scheme with \a options
 /// (granularity, block, seed). Progress from \a progressFrom to \a progressTo; cancellable
 /// between weights.

@@ -392,4 +392,76 @@ QVector<float> readRawFloats(const QString& path)
     return out;
 }
 
+QVector<float> tensorValues(const qs::TorchModel& model, const QString& path, QVector<qint64>* shape)
+{
+    torch::jit::Module m = qs::detail::moduleOf(model);
+    const QStringList parts = path.split(QLatin1Char('.'));
+    for (int i = 0; i + 1 < parts.size(); ++i) {
+        if (!m.hasattr(parts[i].toStdString()))
+            return {};
+        m = m.attr(parts[i].toStdString()).toModule();
+    }
+    if (!m.hasattr(parts.back().toStdString()) || !m.attr(parts.back().toStdString()).isTensor())
+        return {};
+    const at::Tensor t = m.attr(parts.back().toStdString()).toTensor().detach().to(at::kFloat).contiguous();
+    if (shape)
+        *shape = QVector<qint64>(t.sizes().begin(), t.sizes().end());
+    return QVector<float>(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+}
+
+GraphQParams graphQParams(const qs::TorchModel& quantized, QString* error)
+{
+    GraphQParams out;
+    try {
+        torch::jit::Module m = qs::detail::moduleOf(quantized);
+        auto graph = m.get_method("forward").graph();
+        torch::jit::Value* self = graph->inputs().at(0);
+        auto ivalueOf = [&](torch::jit::Value* v) -> c10::IValue {
+            if (auto c = torch::jit::toIValue(v))
+                return *c;
+            std::vector<std::string> chain; // GetAttr chain from self
+            while (v != self && v->node()->kind() == c10::prim::GetAttr) {
+                chain.insert(chain.begin(), v->node()->s(c10::attr::name));
+                v = v->node()->input(0);
+            }
+            c10::IValue cur = m._ivalue();
+            for (const auto& name : chain)
+                cur = cur.toObject()->getAttr(name);
+            return cur;
+        };
+        for (torch::jit::Node* n : graph->nodes()) {
+            const std::string kind = n->kind().toQualString();
+            if (kind == "aten::quantize_per_tensor") {
+                out.activations.append({ ivalueOf(n->input(1)).toDouble(), ivalueOf(n->input(2)).toInt() });
+                continue;
+            }
+            if (kind.rfind("quantized::", 0) != 0 || kind.find("pack") != std::string::npos
+                || (kind.find("linear") == std::string::npos && kind.find("conv") == std::string::npos))
+                continue;
+            out.ops << QString::fromStdString(kind);
+            const c10::IValue packed = ivalueOf(n->input(1));
+            const char* unpack = kind.find("conv") != std::string::npos ? "quantized::conv2d_unpack" : "quantized::linear_unpack";
+            const auto op = c10::Dispatcher::singleton().findSchemaOrThrow(unpack, "");
+            torch::jit::Stack stack { packed };
+            op.callBoxed(&stack);
+            const at::Tensor w = stack.at(0).toTensor();
+            QVector<double> scales;
+            if (w.qscheme() == at::kPerChannelAffine || w.qscheme() == at::kPerChannelSymmetric) {
+                const at::Tensor s = w.q_per_channel_scales().to(at::kDouble).contiguous();
+                scales = QVector<double>(s.data_ptr<double>(), s.data_ptr<double>() + s.numel());
+            } else {
+                scales << w.q_scale();
+            }
+            out.weightScales << scales;
+            if (kind.find("dynamic") == std::string::npos && n->inputs().size() >= 4)
+                out.activations.append({ ivalueOf(n->input(2)).toDouble(), ivalueOf(n->input(3)).toInt() });
+        }
+    } catch (const std::exception& e) {
+        if (error)
+            *error = QString::fromLocal8Bit(e.what()).left(800);
+        return {};
+    }
+    return out;
+}
+
 } // namespace qs::test

@@ -105,4 +105,20 @@ QVector<float> outputOn(const qs::TorchModel& model, const QString& inputsFile, 
 /// The float32 values of a raw file (numpy's ndarray.tofile).
 QVector<float> readRawFloats(const QString& path);
 
+// ---- Layer diagnosis tests -------------------------------------------------------------------
+/// Parameter or buffer \a path ("fc1.weight") of \a model as float32 values; \a shape gets its
+/// shape. Empty when there is no such tensor.
+QVector<float> tensorValues(const qs::TorchModel& model, const QString& path, QVector<qint64>* shape = nullptr);
+/// What a quantized model's forward graph holds, in graph order: the (scale, zero point) of every
+/// activation it quantizes (aten::quantize_per_tensor inputs and static quantized::* compute ops'
+/// outputs), and the scales of every packed weight (one per output channel, or one), unpacked
+/// with quantized::linear_unpack / conv2d_unpack.
+struct GraphQParams
+{
+    QVector<QPair<double, qint64>> activations;
+    QVector<QVector<double>> weightScales;
+    QStringList ops; ///< the quantized compute ops, in order
+};
+GraphQParams graphQParams(const qs::TorchModel& quantized, QString* error = nullptr);
+
 } // namespace qs::test

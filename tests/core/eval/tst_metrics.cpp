@@ -247,6 +247,67 @@ private Q_SLOTS:
         QCOMPARE(metrics::imagePeakFor(-50.0, 50.0), 100.0);
     }
 
+    void ssimByHand()
+    {
+        // 2x2 images: the window shrinks to 2x2 and its Gaussian weights are equal (offsets
+        // +-0.5), so one position with plain means. a = [0, .5; .5, 1], b = [0, .5; .5, .5], L = 1:
+        // mu_a = .5, mu_b = .375, var_a = .375 - .25 = .125, var_b = .1875 - .140625 = .046875,
+        // cov = .25 - .1875 = .0625, C1 = 1e-4, C2 = 9e-4:
+        // SSIM = (2 .5 .375 + C1)(2 .0625 + C2) / ((.25 + .140625 + C1)(.125 + .046875 + C2)).
+        const float a[] = { 0.0f, 0.5f, 0.5f, 1.0f };
+        const float b[] = { 0.0f, 0.5f, 0.5f, 0.5f };
+        const double expected = (0.375 + 1e-4) * (0.125 + 9e-4) / ((0.390625 + 1e-4) * (0.171875 + 9e-4));
+        QVERIFY2(near(metrics::ssim(a, b, 2, 2, 1.0), expected, 1e-12),
+            qPrintable(QString::number(metrics::ssim(a, b, 2, 2, 1.0), 'g', 12)));
+        // L scales the constants: peak 255 on the same images.
+        const double c1 = 2.55 * 2.55, c2 = 7.65 * 7.65;
+        QVERIFY(near(metrics::ssim(a, b, 2, 2, 255.0),
+            (0.375 + c1) * (0.125 + c2) / ((0.390625 + c1) * (0.171875 + c2)), 1e-12));
+    }
+
+    void ssimAgainstADirectWindowSum()
+    {
+        // Textured 17x23 images: the separable filtering against a direct 11x11 weighted sum at
+        // every valid position (window w(i) w(j), w = normalized exp(-d^2 / (2 1.5^2))).
+        const int h = 17, wd = 23;
+        QVector<float> a(h * wd), b(h * wd);
+        for (int i = 0; i < a.size(); ++i) {
+            a[i] = float((i * 37) % 101) / 100.0f;
+            b[i] = std::clamp(a[i] + 0.1f * float(std::sin(i * 0.7)), 0.0f, 1.0f);
+        }
+        double w[11], total = 0;
+        for (int k = 0; k < 11; ++k)
+            total += (w[k] = std::exp(-(k - 5.0) * (k - 5.0) / (2 * 1.5 * 1.5)));
+        for (double& x : w)
+            x /= total;
+        double sum = 0;
+        int positions = 0;
+        for (int y = 0; y + 11 <= h; ++y) {
+            for (int x = 0; x + 11 <= wd; ++x) {
+                double ma = 0, mb = 0, saa = 0, sbb = 0, sab = 0;
+                for (int i = 0; i < 11; ++i) {
+                    for (int j = 0; j < 11; ++j) {
+                        const double g = w[i] * w[j], va = a[(y + i) * wd + x + j], vb = b[(y + i) * wd + x + j];
+                        ma += g * va;
+                        mb += g * vb;
+                        saa += g * va * va;
+                        sbb += g * vb * vb;
+                        sab += g * va * vb;
+                    }
+                }
+                const double c1 = 1e-4, c2 = 9e-4;
+                sum += (2 * ma * mb + c1) * (2 * (sab - ma * mb) + c2)
+                    / ((ma * ma + mb * mb + c1) * (saa - ma * ma + sbb - mb * mb + c2));
+                ++positions;
+            }
+        }
+        QCOMPARE(positions, 7 * 13);
+        const double direct = sum / positions;
+        QVERIFY(direct > 0.1 && direct < 0.99);
+        QVERIFY2(near(metrics::ssim(a.constData(), b.constData(), h, wd, 1.0), direct, 1e-9),
+            qPrintable(QStringLiteral("%1 vs %2").arg(metrics::ssim(a.constData(), b.constData(), h, wd, 1.0)).arg(direct)));
+    }
+
     void resultJsonRoundTrip()
     {
         ClassificationAccumulator acc(3);
