@@ -5,6 +5,7 @@
 #include "core/eval/evaluatejob.h"
 #include "core/jobs/jobrunner.h"
 #include "core/model/modelloader.h"
+#include "core/quant/quantizer.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -306,6 +307,62 @@ print(json.dumps({"correct": int((pred == y).sum()), "loss": float(sum(losses)) 
         QCOMPARE(r->accuracy->confusion, confusion);
         QVERIFY2(qAbs(r->accuracy->loss - py.value("loss").toDouble()) < 1e-5,
                  qPrintable(QStringLiteral("%1 vs %2").arg(r->accuracy->loss).arg(py.value("loss").toDouble())));
+    }
+
+    void staticInt8ParityWithPyTorchPerSample()
+    {
+        // The static INT8 variant of the demo CNN, evaluated by us and by PyTorch loading the same
+        // file: the same prediction for every one of the 10,000 test samples.
+        const QString dir = test::demoDir();
+        if (dir.isEmpty())
+            QSKIP("the demo fixture is not prepared");
+        if (!test::pythonTorchAvailable())
+            QSKIP("/usr/bin/python3 with torch is not installed");
+        QTemporaryDir tmp;
+        auto fp32 = loadModel(dir + "/fashion_cnn.pt");
+        QVERIFY(fp32.ok());
+        QuantizeOptions q;
+        q.scheme = QStringLiteral("static-int8");
+        q.engine = QStringLiteral("onednn");
+        q.calibration = QuantizeOptions::Calibration::File;
+        q.calibrationPath = dir + "/fashion_calib.pt";
+        q.outPath = tmp.filePath("int8.pt");
+        auto variant = quantizeModel(*fp32, q);
+        QVERIFY2(variant.ok(), qPrintable(variant.ok() ? QString() : variant.error().message));
+        auto data = Dataset::open(dir + "/fashion_test.pt");
+        QVERIFY(data.ok());
+        auto r = evaluate(variant->model, *data, EvalOptions());
+        QVERIFY2(r.ok(), qPrintable(message(r)));
+        QCOMPARE(r->accuracy->samples, qint64(10000));
+
+        QString error;
+        const auto out = test::runPython(QStringLiteral(R"(
+import json, sys, torch
+torch.backends.quantized.engine = "onednn"  # before loading: packed weights are prepared for it
+model = torch.jit.load(sys.argv[1]).eval()
+data = torch.load(sys.argv[2] + "/fashion_test.pt")
+x, y = data["inputs"], data["labels"]
+with torch.no_grad():
+    pred = torch.cat([model(x[i:i + 500]).argmax(1) for i in range(0, len(x), 500)])
+print(json.dumps({"pred": pred.tolist(), "correct": int((pred == y).sum())}))
+)"), {q.outPath, dir}, &error);
+        QVERIFY2(out, qPrintable(error));
+        const QJsonObject py = QJsonDocument::fromJson(out->toUtf8()).object();
+        const QJsonArray pred = py.value("pred").toArray();
+        QCOMPARE(pred.size(), 10000);
+        QCOMPARE(r->accuracy->correct, qint64(py.value("correct").toInt()));
+        // Our predictions sample by sample, from the same loaded variant.
+        int differ = 0, first = -1;
+        for (int from = 0; from < 10000; from += 1000) {
+            const QVector<float> scores = test::outputOn(variant->model, dir + "/fashion_test.pt", from, 1000, &error);
+            QVERIFY2(scores.size() == 10000, qPrintable(error));
+            for (int i = 0; i < 1000; ++i) {
+                const int mine = int(std::max_element(scores.begin() + i * 10, scores.begin() + i * 10 + 10) - (scores.begin() + i * 10));
+                if (mine != pred[from + i].toInt() && differ++ == 0)
+                    first = from + i;
+            }
+        }
+        QVERIFY2(differ == 0, qPrintable(QStringLiteral("%1 predictions differ, the first at sample %2").arg(differ).arg(first)));
     }
 };
 
