@@ -258,6 +258,28 @@ struct Context
     }
 };
 
+WeightDiagnosis weightHeader(const detail::WeightInfo& info)
+{
+    WeightDiagnosis d;
+    d.layer = info.module;
+    d.layerType = info.moduleType;
+    d.tensor = info.path();
+    d.shape = QVector<qint64>(info.tensor.sizes().begin(), info.tensor.sizes().end());
+    return d;
+}
+
+// A weight the scheme leaves in FP32: why (as quantizeModel() reports it) and its histogram.
+void describeFp32Weight(WeightDiagnosis& d, const detail::WeightInfo& info, const Coverage& coverage, const Context& ctx)
+{
+    for (const Fp32Layer& f : coverage.fp32Layers)
+        if (f.name == info.module)
+            d.note = f.detail.isEmpty() ? f.reason : QStringLiteral("%1 (%2)").arg(f.reason, f.detail);
+    if (d.note.isEmpty())
+        d.note = QStringLiteral("not quantized by %1").arg(ctx.scheme.id);
+    const at::Tensor w = info.tensor.detach().to(at::kFloat);
+    measureWeight(d, w, w, at::scalar_tensor(-kInf, at::kDouble), at::scalar_tensor(kInf, at::kDouble), ctx.options.bins);
+}
+
 at::Tensor tensorAt(const Module& root, const QString& path)
 {
     const QStringList parts = path.split(QLatin1Char('.'));
@@ -443,11 +465,7 @@ Status diagnoseGraphMode(LayerDiagnosis& r, const Context& ctx, const TorchModel
     bool folded = false;
     for (const detail::WeightInfo& info : inventory.weights) {
         ctx.checkCancelled();
-        WeightDiagnosis d;
-        d.layer = info.module;
-        d.layerType = info.moduleType;
-        d.tensor = info.path();
-        d.shape = QVector<qint64>(info.tensor.sizes().begin(), info.tensor.sizes().end());
+        WeightDiagnosis d = weightHeader(info);
         const auto site = weightSites.constFind(info.path());
         if (site != weightSites.constEnd()) {
             const at::Tensor w = tensorAt(*prepared, info.path());
@@ -459,14 +477,7 @@ Status diagnoseGraphMode(LayerDiagnosis& r, const Context& ctx, const TorchModel
             Module obs = site->ownerModule.attr(site->attr.toStdString()).toModule();
             diagnoseObservedWeight(d, obs, w, ctx.options.bins);
         } else {
-            for (const Fp32Layer& f : coverage.fp32Layers)
-                if (f.name == info.module)
-                    d.note = f.detail.isEmpty() ? f.reason : QStringLiteral("%1 (%2)").arg(f.reason, f.detail);
-            if (d.note.isEmpty())
-                d.note = QStringLiteral("not quantized by %1").arg(ctx.scheme.id);
-            const at::Tensor w = info.tensor.detach().to(at::kFloat);
-            measureWeight(d, w, w, at::scalar_tensor(-kInf, at::kDouble), at::scalar_tensor(kInf, at::kDouble),
-                ctx.options.bins);
+            describeFp32Weight(d, info, coverage, ctx);
         }
         r.weights << d;
     }
@@ -566,11 +577,7 @@ Status diagnoseWeightOnly(LayerDiagnosis& r, const Context& ctx, const detail::W
         ctx.progress(50 + 900 * i / int(inventory.weights.size()),
             QStringLiteral("%1: %2").arg(ctx.scheme.id, inventory.weights[size_t(i)].path()));
         const detail::WeightInfo& info = inventory.weights[size_t(i)];
-        WeightDiagnosis d;
-        d.layer = info.module;
-        d.layerType = info.moduleType;
-        d.tensor = info.path();
-        d.shape = QVector<qint64>(info.tensor.sizes().begin(), info.tensor.sizes().end());
+        WeightDiagnosis d = weightHeader(info);
         const at::Tensor w = info.tensor.detach().to(at::kFloat).contiguous();
         if (std::find(selected.begin(), selected.end(), i) != selected.end()) {
             if (!at::isfinite(w).all().item<bool>())
@@ -579,13 +586,7 @@ Status diagnoseWeightOnly(LayerDiagnosis& r, const Context& ctx, const detail::W
             d.quantized = true;
             diagnoseCodecWeight(d, w, ctx);
         } else {
-            for (const Fp32Layer& f : coverage.fp32Layers)
-                if (f.name == info.module)
-                    d.note = f.detail.isEmpty() ? f.reason : QStringLiteral("%1 (%2)").arg(f.reason, f.detail);
-            if (d.note.isEmpty())
-                d.note = QStringLiteral("not quantized by %1").arg(ctx.scheme.id);
-            measureWeight(d, w, w, at::scalar_tensor(-kInf, at::kDouble), at::scalar_tensor(kInf, at::kDouble),
-                ctx.options.bins);
+            describeFp32Weight(d, info, coverage, ctx);
         }
         r.weights << d;
     }
