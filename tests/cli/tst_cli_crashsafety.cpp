@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Crash safety: quantscope-cli killed with SIGKILL 20 times in each phase (a benchmark's load,
-// warmup and steady state, a quantization's calibration), at moments spread over the phase.
+// warmup and steady state, a quantization's calibration; 10 times around the artifact's write),
+// at moments spread over the phase.
 // The phase is read from the progress lines the CLI prints on stderr as each phase begins; its
 // length is measured once first (a process killed as the next phase begins), and kill i of 20
 // lands (i + 0.5) / 20 of the way into it. After every kill:
 // - the database passes PRAGMA integrity_check once reopened;
-// - the runs the killed process started are interrupted (none running, none complete);
+// - the runs the killed process started are interrupted (none running; complete only when the
+//   process had got to the end of the work: its last progress line printed, its artifact whole);
 // - every row stored before the process started is still there, unchanged;
 // - the artifact is either absent or byte for byte the complete one, never half-written.
 #include "core/store/sqliteconnection_p.h"
@@ -349,28 +351,22 @@ private Q_SLOTS:
         QCOMPARE(*(*store)->runCount(), 1);
     }
 
-    void killedWhileLoading()
+    // The load of the big model, a timed warmup, a steady state of a second.
+    void killedDuringBenchmark_data()
     {
-        Scenario s{benchArgs(m_big, {QStringLiteral("--input"), QStringLiteral("1x1024"), QStringLiteral("--warmup"), QStringLiteral("2"),
-                                    QStringLiteral("--min-iters"), QStringLiteral("5"), QStringLiteral("--min-time"), QStringLiteral("0.2")}),
-                   benchMarkers(), QStringLiteral("load"), {}, {}};
-        killRepeatedly(s);
+        QTest::addColumn<bool>("big");
+        QTest::addColumn<QString>("options");
+        QTest::newRow("load") << true << QStringLiteral("--input 1x1024 --warmup 2 --min-iters 5 --min-time 0.2");
+        QTest::newRow("warmup") << false << QStringLiteral("--warmup 1s --min-iters 5 --min-time 0.2");
+        QTest::newRow("steady") << false << QStringLiteral("--warmup 2 --min-iters 5 --min-time 1 --max-time 5");
     }
 
-    void killedDuringWarmup()
+    void killedDuringBenchmark()
     {
-        Scenario s{benchArgs(m_model, {QStringLiteral("--warmup"), QStringLiteral("1s"), QStringLiteral("--min-iters"), QStringLiteral("5"),
-                                      QStringLiteral("--min-time"), QStringLiteral("0.2")}),
-                   benchMarkers(), QStringLiteral("warmup"), {}, {}};
-        killRepeatedly(s);
-    }
-
-    void killedInSteadyState()
-    {
-        Scenario s{benchArgs(m_model, {QStringLiteral("--warmup"), QStringLiteral("2"), QStringLiteral("--min-iters"), QStringLiteral("5"),
-                                      QStringLiteral("--min-time"), QStringLiteral("1"), QStringLiteral("--max-time"), QStringLiteral("5")}),
-                   benchMarkers(), QStringLiteral("steady"), {}, {}};
-        killRepeatedly(s);
+        QFETCH(bool, big);
+        QFETCH(QString, options);
+        killRepeatedly(Scenario{benchArgs(big ? m_big : m_model, options.split(QLatin1Char(' '))), benchMarkers(),
+                                QString::fromLatin1(QTest::currentDataTag()), {}, {}});
     }
 
     void killedWhileCalibrating()

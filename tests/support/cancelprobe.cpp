@@ -16,6 +16,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -160,13 +161,42 @@ CancelMeasurement benchmark(Phase target, const QString& demoDir, int delayMs)
     return m;
 }
 
-CancelMeasurement calibration(const QString& demoDir, int delayMs)
+// The demo model and its input spec.
+std::optional<QString> loadDemo(const QString& demoDir, TorchModel* model, InputSpec* spec)
 {
     const QString modelPath = demoDir + QLatin1String("/fashion_cnn.pt");
-    auto model = loadModel(modelPath);
-    auto spec = InputSpec::readSidecar(modelPath);
-    if (!model || !spec)
-        return {QStringLiteral("cannot load the demo model: %1").arg(model ? spec.error().message : model.error().message)};
+    auto m = loadModel(modelPath);
+    auto s = InputSpec::readSidecar(modelPath);
+    if (!m || !s)
+        return QStringLiteral("cannot load the demo model: %1").arg(m ? s.error().message : m.error().message);
+    *model = *m;
+    *spec = *s;
+    return std::nullopt;
+}
+
+// A job whose phase shows in its progress messages (\a marker in them), on the general lane.
+CancelMeasurement cancelByMessage(Job& job, const QString& marker, int delayMs)
+{
+    Probe probe;
+    probe.job = &job;
+    probe.attach();
+    QObject::connect(&job, &Job::progress, &job, [&probe, marker, delayMs](int, const QString& message, qint64) {
+        probe.setMessage(message);
+        if (message.contains(marker))
+            probe.phaseBegan(delayMs);
+    }, Qt::DirectConnection);
+    CancelMeasurement m = runAndCancel(probe, JobRunner::Lane::General, delayMs);
+    if (m.ok() && !m.where.contains(marker))
+        m.error = QStringLiteral("the job had left the phase '%1' when it stopped: %2").arg(marker, m.where);
+    return m;
+}
+
+CancelMeasurement calibration(const QString& demoDir, int delayMs)
+{
+    TorchModel model;
+    InputSpec spec;
+    if (auto error = loadDemo(demoDir, &model, &spec))
+        return {*error};
     QuantizeOptions o;
     o.scheme = QStringLiteral("static-int8");
     o.observer = QuantizeOptions::Observer::Histogram;
@@ -174,50 +204,27 @@ CancelMeasurement calibration(const QString& demoDir, int delayMs)
     o.calibrationPath = demoDir + QLatin1String("/fashion_calib.pt");
     o.calibrationSamples = 1000;
     o.calibrationBatch = 2; // 500 forwards with histogram observers: seconds
-    o.inputs = *spec;
-    QuantizeJob job(*model, {o});
-    Probe probe;
-    probe.job = &job;
-    probe.attach();
-    QObject::connect(&job, &Job::progress, &job, [&probe, delayMs](int, const QString& message, qint64) {
-        probe.setMessage(message);
-        if (message.contains(QLatin1String("calibrating")))
-            probe.phaseBegan(delayMs);
-    }, Qt::DirectConnection);
-    CancelMeasurement m = runAndCancel(probe, JobRunner::Lane::General, delayMs);
-    if (m.ok() && !m.where.contains(QLatin1String("calibrating")))
-        m.error = QStringLiteral("the job was not calibrating when it stopped: %1").arg(m.where);
-    return m;
+    o.inputs = spec;
+    QuantizeJob job(model, {o});
+    return cancelByMessage(job, QStringLiteral("calibrating"), delayMs);
 }
 
 CancelMeasurement evaluation(const QString& demoDir, int delayMs)
 {
-    const QString modelPath = demoDir + QLatin1String("/fashion_cnn.pt");
-    auto model = loadModel(modelPath);
-    auto spec = InputSpec::readSidecar(modelPath);
-    if (!model || !spec)
-        return {QStringLiteral("cannot load the demo model: %1").arg(model ? spec.error().message : model.error().message)};
-    auto data = Dataset::open(demoDir + QLatin1String("/fashion_test.pt"), {}, *spec);
+    TorchModel model;
+    InputSpec spec;
+    if (auto error = loadDemo(demoDir, &model, &spec))
+        return {*error};
+    auto data = Dataset::open(demoDir + QLatin1String("/fashion_test.pt"), {}, spec);
     if (!data)
         return {data.error().message};
     EvalOptions options;
     options.batch = 4; // 2,500 batches of the 10,000 test images: seconds
-    options.modelSpec = *spec;
+    options.modelSpec = spec;
     options.threads = 1;
     // With the reference beside the model, as `eval --reference` and the studio's comparison do.
-    EvaluateJob job(*model, *data, options, *model);
-    Probe probe;
-    probe.job = &job;
-    probe.attach();
-    QObject::connect(&job, &Job::progress, &job, [&probe, delayMs](int, const QString& message, qint64) {
-        probe.setMessage(message);
-        if (message.startsWith(QLatin1String("Evaluating")))
-            probe.phaseBegan(delayMs);
-    }, Qt::DirectConnection);
-    CancelMeasurement m = runAndCancel(probe, JobRunner::Lane::General, delayMs);
-    if (m.ok() && !m.where.startsWith(QLatin1String("Evaluating")))
-        m.error = QStringLiteral("the job was not evaluating when it stopped: %1").arg(m.where);
-    return m;
+    EvaluateJob job(model, *data, options, model);
+    return cancelByMessage(job, QStringLiteral("Evaluating"), delayMs);
 }
 
 } // namespace

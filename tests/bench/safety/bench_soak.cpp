@@ -5,7 +5,10 @@
 // the resident set, threads (/proc/self/task) and open file descriptors (/proc/self/fd) after
 // warm-up and at the end. Target: RSS growth after warm-up under 5%, no thread or fd leaked.
 //
-//   bench_soak [--runs 1000] [--warmup-runs 50] [--sampler-hz 1000] [--report-every 100]
+//   bench_soak [--runs 1000] [--warmup-runs 50] [--sampler-hz 1000] [--report-every 100] [--isolated]
+//
+// --isolated measures each Run in a quantscope-cli child process (built next to this program):
+// then the pipes and the QProcess of every Run are what could leak.
 #include "core/bench/benchmarkjob.h"
 #include "core/jobs/jobrunner.h"
 #include "core/model/modelfactory.h"
@@ -78,10 +81,12 @@ int main(int argc, char** argv)
     sweep.protocol.minIterations = 20;
     sweep.protocol.minSeconds = 0;
     sweep.protocol.samplerHz = samplerHz;
+    const bool isolated = args.contains(QStringLiteral("--isolated"));
+    sweep.protocol.mode = isolated ? RunMode::Isolated : RunMode::Live;
 
-    print(QStringLiteral("Soak: %1 benchmark Runs of an MLP 256-256-128-10 (warmup 5, 20 steady forwards, sampler %2 Hz), one "
+    print(QStringLiteral("Soak: %1 %4 benchmark Runs of an MLP 256-256-128-10 (warmup 5, 20 steady forwards, sampler %2 Hz), one "
                          "BenchmarkJob per Run on a JobRunner, recorded by a BenchRecorder; figures after %3 warm-up Runs")
-              .arg(runs).arg(samplerHz).arg(warmupRuns));
+              .arg(runs).arg(samplerHz).arg(warmupRuns).arg(isolated ? QStringLiteral("isolated") : QStringLiteral("live")));
     print(QStringLiteral("load average before: %1").arg(loadavg()));
     print(QStringLiteral("| runs | RSS MB | threads | fds | seconds |"));
     print(QStringLiteral("| --- | --- | --- | --- | --- |"));
