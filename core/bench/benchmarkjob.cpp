@@ -70,7 +70,8 @@ Status BenchmarkJob::run()
     for (BenchmarkTarget& t : sweep.targets) {
         checkCancelled();
         setProgress(0, QStringLiteral("Preparing %1").arg(QFileInfo(t.path).fileName()));
-        const FileScan scan = scanModelFile(t.path);
+        const FileScan scan = scanModelFile(t.path, [this] { return isCancelRequested(); });
+        checkCancelled();
         quantized << (scan.quantized || !scan.scheme.isEmpty());
         // A Quantscope artifact says which scheme made it and for which engine.
         if (t.variant.isEmpty() && !scan.scheme.isEmpty()) {

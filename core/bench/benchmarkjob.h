@@ -6,6 +6,8 @@
 
 #include <QtCore/QMutex>
 
+#include <functional>
+
 namespace qs {
 
 /// \brief One Variant to benchmark: a TorchScript file, its label and its inputs.
@@ -82,6 +84,8 @@ struct FileScan
     QString runtime; ///< "quantized-kernels" or "dequantized-at-load"
     bool ok = false;
 };
-FileScan scanModelFile(const QString& path);
+/// \a cancelled is asked between megabytes: a large file takes seconds to hash, and a cancel
+/// must not wait for it (the scan then ends with ok false).
+FileScan scanModelFile(const QString& path, const std::function<bool()>& cancelled = {});
 
 } // namespace qs

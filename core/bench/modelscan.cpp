@@ -35,7 +35,7 @@ void readArtifactMeta(const QString& path, FileScan& scan)
 
 } // namespace
 
-FileScan scanModelFile(const QString& path)
+FileScan scanModelFile(const QString& path, const std::function<bool()>& cancelled)
 {
     FileScan scan;
     QFile f(path);
@@ -45,6 +45,8 @@ FileScan scanModelFile(const QString& path)
     static const QByteArrayList markers{"quantized::", "ops.quantized.", "ao.nn.quantized", "nn.quantized.", "quantize_per_"};
     QByteArray carry;
     while (!f.atEnd()) {
+        if (cancelled && cancelled())
+            return scan;
         const QByteArray chunk = f.read(1 << 20);
         if (chunk.isEmpty())
             break;

@@ -7,9 +7,10 @@
 
 namespace qs::test {
 
-/// The phases whose cancellation is measured: the four of a benchmark Run, the calibration of a
+/// The phases whose cancellation is measured: a benchmark's preparation (hashing the model
+/// file, here 256 MB), the four phases of its Run, the calibration of a
 /// static quantization and an evaluation (both check between batches).
-enum class CancelPhase { BenchLoad, BenchFirstInference, BenchWarmup, BenchSteady, QuantizeCalibration, Evaluation };
+enum class CancelPhase { BenchPrepare, BenchLoad, BenchFirstInference, BenchWarmup, BenchSteady, QuantizeCalibration, Evaluation };
 QString cancelPhaseName(CancelPhase phase);
 
 /// \brief How long a job took from Job::cancel() to its finished() signal.

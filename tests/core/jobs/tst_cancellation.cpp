@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Cancel in every phase: a benchmark's load, first inference, warmup and steady state, a static
+// Cancel in every phase: a benchmark's preparation, load, first inference, warmup and steady state, a static
 // quantization's calibration and an evaluation stop within 100 ms of cancel() (to the job's
 // finished() signal). Every phase is made to last seconds, so one that does not check for
 // cancellation fails by far.
@@ -35,8 +35,10 @@ private Q_SLOTS:
     {
         QTest::addColumn<CancelPhase>("phase");
         QTest::addColumn<int>("delayMs");
-        // Load and the first inference are single calls: cancelled as they begin, they stop at
-        // the check right after. The others are cancelled well inside the phase.
+        // Preparation (hashing a 256 MB file) checks between megabytes. Load and the first
+        // inference are single calls: cancelled as they begin, they stop at the check right
+        // after. The others are cancelled well inside the phase.
+        QTest::newRow("bench-prepare") << CancelPhase::BenchPrepare << 0;
         QTest::newRow("bench-load") << CancelPhase::BenchLoad << 0;
         QTest::newRow("bench-first-inference") << CancelPhase::BenchFirstInference << 0;
         QTest::newRow("bench-warmup") << CancelPhase::BenchWarmup << 300;
