@@ -277,17 +277,27 @@ class TestCliCrashSafety : public QObject
         if (QTest::currentTestFailed())
             return;
         QMap<QString, int> landed;
+        int early = 0;
         for (int i = 0; i < kills; ++i) {
-            const double delayMs = measured.phaseMs * (i + 0.5) / kills;
-            const Kill k = killIn(s, m_db, delayMs, false);
-            QVERIFY(k.started);
-            QVERIFY2(k.killed, qPrintable(QStringLiteral("the process ended before the kill %1 ms into %2:\n%3")
+            // A phase can run faster than it did when measured (the load of a shared machine
+            // drops): a process that finished before its kill is checked like the others and
+            // started again, killed at half the moment.
+            double delayMs = measured.phaseMs * (i + 0.5) / kills;
+            Kill k;
+            for (int attempt = 0; attempt < 4 && !k.killed; ++attempt, delayMs /= 2) {
+                k = killIn(s, m_db, delayMs, false);
+                QVERIFY(k.started);
+                checkAfterKill(s, k);
+                if (QTest::currentTestFailed())
+                    return;
+                early += k.killed ? 0 : 1;
+            }
+            QVERIFY2(k.killed, qPrintable(QStringLiteral("the process kept ending before its kill %1 ms into %2:\n%3")
                                               .arg(delayMs).arg(s.target, k.stderrTail)));
             ++landed[k.diedIn];
-            checkAfterKill(s, k);
-            if (QTest::currentTestFailed())
-                return;
         }
+        if (early)
+            qInfo("%s: %d processes ended before their kill and were run again", qPrintable(s.target), early);
         QString summary;
         for (auto it = landed.cbegin(); it != landed.cend(); ++it)
             summary += QStringLiteral(" %1: %2").arg(it.key()).arg(it.value());
@@ -393,5 +403,13 @@ private Q_SLOTS:
     }
 };
 
-QTEST_GUILESS_MAIN(TestCliCrashSafety)
+int main(int argc, char** argv)
+{
+    // Over a hundred processes started and killed: minutes on a loaded machine, longer than
+    // Qt Test's default 5 minutes (CTest's own timeout still applies).
+    qputenv("QTEST_FUNCTION_TIMEOUT", "1500000");
+    QCoreApplication app(argc, argv);
+    TestCliCrashSafety test;
+    return QTest::qExec(&test, argc, argv);
+}
 #include "tst_cli_crashsafety.moc"
