@@ -91,6 +91,11 @@ int runReport(Context& ctx, const QStringList& args)
     auto built = buildReport(s, ids, *baseline, parser.value(QStringLiteral("title")));
     if (!built)
         return ctx.fail(built.error());
+    if (!ctx.quiet) {
+        // A PDF takes a moment; scripts (and tst_cli_crashsafety) see the step it is at.
+        ctx.err() << "Writing the " << report::formatTitle(*format) << " report to " << paths::pretty(out) << "\n";
+        ctx.err().flush();
+    }
     if (Status st = report::write(*built, *format, out); !st)
         return ctx.fail(st.error());
 

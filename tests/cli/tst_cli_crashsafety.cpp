@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Crash safety: quantscope-cli killed with SIGKILL 20 times in each phase (a benchmark's load,
-// warmup and steady state, a quantization's calibration; 10 times around the artifact's write),
-// at moments spread over the phase.
+// warmup and steady state, a quantization's calibration, a report's export; 10 times around the
+// quantized artifact's write), at moments spread over the phase.
 // The phase is read from the progress lines the CLI prints on stderr as each phase begins; its
 // length is measured once first (a process killed as the next phase begins), and kill i of 20
 // lands (i + 0.5) / 20 of the way into it. After every kill:
@@ -9,7 +9,7 @@
 // - the runs the killed process started are interrupted (none running; complete only when the
 //   process had got to the end of the work: its last progress line printed, its artifact whole);
 // - every row stored before the process started is still there, unchanged;
-// - the artifact is either absent or byte for byte the complete one, never half-written.
+// - the artifact or report is either absent or complete, never half-written under its name.
 #include "core/store/sqliteconnection_p.h"
 #include "core/store/store.h"
 #include "core/model/modelfactory.h"
@@ -26,6 +26,7 @@
 #include <QtTest/QtTest>
 
 #include <csignal>
+#include <functional>
 
 using namespace qs;
 using test::runCli;
@@ -47,7 +48,8 @@ struct Scenario
     QVector<Marker> markers;
     QString target;            ///< the phase to kill it in
     QString artifact;          ///< a file the command writes, or empty
-    QByteArray artifactBytes;  ///< what a complete run writes there
+    std::function<bool(const QByteArray&)> whole; ///< whether bytes found under the artifact's name are complete
+    bool recordsRuns = true;   ///< the command stores runs (report only reads them)
 };
 
 struct Kill
@@ -173,7 +175,14 @@ Kill killIn(const Scenario& s, const QString& db, double delayMs, bool measure)
     for (;;) {
         readLines();
         const bool due = measure ? k.phaseMs >= 0 : sinceTarget.isValid() && double(sinceTarget.nsecsElapsed()) / 1e6 >= delayMs;
-        if (due || p.state() == QProcess::NotRunning || total.elapsed() > 120000)
+        if (p.state() == QProcess::NotRunning) {
+            readLines();
+            // A phase that lasts until the process exits (a report's write) ends with it.
+            if (measure && sinceTarget.isValid() && k.phaseMs < 0 && phase == s.target)
+                k.phaseMs = double(sinceTarget.nsecsElapsed()) / 1e6;
+            break;
+        }
+        if (due || total.elapsed() > 120000)
             break;
         // Short waits: the kill lands within a millisecond or so of its moment.
         const double left = sinceTarget.isValid() && !measure ? delayMs - double(sinceTarget.nsecsElapsed()) / 1e6 : 5;
@@ -231,7 +240,7 @@ class TestCliCrashSafety : public QObject
             if (QFile::exists(s.artifact)) {
                 QFile f(s.artifact);
                 QVERIFY(f.open(QIODevice::ReadOnly));
-                QVERIFY2(f.readAll() == s.artifactBytes,
+                QVERIFY2(s.whole(f.readAll()),
                          qPrintable(QStringLiteral("a half-written artifact is left under its final name; %1").arg(context)));
                 f.close();
                 QVERIFY(QFile::remove(s.artifact));
@@ -261,7 +270,7 @@ class TestCliCrashSafety : public QObject
             QVERIFY2(whole, qPrintable(whole ? QString() : whole.error().message));
         }
         // The run row is written before the work starts: every kill inside a phase left one.
-        if (k.diedIn != QLatin1String("prepare"))
+        if (s.recordsRuns && k.diedIn != QLatin1String("prepare"))
             QVERIFY2(fresh >= 1, qPrintable(QStringLiteral("the killed process left no run; %1").arg(context)));
         m_before = after;
         ++m_checked;
@@ -321,15 +330,17 @@ class TestCliCrashSafety : public QObject
         const QStringList args{QStringLiteral("quantize"), m_model, QStringLiteral("--scheme"), QStringLiteral("static-int8"),
                                QStringLiteral("--calib"), m_calib, QStringLiteral("--calib-samples"), QStringLiteral("1000"),
                                QStringLiteral("--calib-batch"), QStringLiteral("8"), QStringLiteral("--out"), out};
-        Scenario s{args, quantizeMarkers(), target, out, {}};
         auto r = runCli(args + QStringList{QStringLiteral("--db"), m_db});
         [&] { QVERIFY2(r.exitCode == 0, qPrintable(r.err)); }();
         QFile f(out);
+        QByteArray complete;
         if (f.open(QIODevice::ReadOnly))
-            s.artifactBytes = f.readAll();
+            complete = f.readAll();
         f.close();
         QFile::remove(out);
-        [&] { QVERIFY(!s.artifactBytes.isEmpty()); }();
+        [&] { QVERIFY(!complete.isEmpty()); }();
+        // The same model, scheme and options give the same bytes: anything else is partial.
+        Scenario s{args, quantizeMarkers(), target, out, [complete](const QByteArray& bytes) { return bytes == complete; }};
         if (auto store = Store::open(m_db)) {
             QString error;
             [&] { QVERIFY2(dumpDatabase(**store, &m_before, &error), qPrintable(error)); }();
@@ -395,6 +406,41 @@ private Q_SLOTS:
             killRepeatedly(s, kKills / 2);
         qInfo("kills after the artifact was complete: %d; temporary files of interrupted artifact writes removed: %d",
               m_wholeArtifacts, m_leftoverTemps);
+    }
+
+    // A PDF report of stored runs (the quantizations above against the first benchmark): read
+    // the database, render, write the file. A PDF is whole when it ends with its %%EOF marker.
+    void killedWhileExporting()
+    {
+        auto store = Store::open(m_db);
+        QVERIFY(store);
+        RunFilter complete;
+        complete.status = RunStatus::Complete;
+        auto runs = (*store)->listRuns(complete);
+        QVERIFY(runs);
+        QStringList quantized;
+        qint64 baseline = 0;
+        for (const RunSummary& r : *runs) {
+            if (r.kind == QLatin1String("quantize") && quantized.size() < 3)
+                quantized << QString::number(r.id);
+            else if (r.kind == QLatin1String("bench"))
+                baseline = r.id; // newest first: ends at the oldest
+        }
+        QVERIFY(baseline > 0 && !quantized.isEmpty());
+        store->reset();
+        const QString out = m_dir.filePath(QStringLiteral("reports/comparison.pdf"));
+        QVERIFY(QDir().mkpath(QFileInfo(out).absolutePath()));
+        Scenario s{{QStringLiteral("report"), QStringLiteral("--runs"), quantized.join(QLatin1Char(',')), QStringLiteral("--baseline"),
+                    QString::number(baseline), QStringLiteral("--out"), out},
+                   {{QRegularExpression(QStringLiteral("^Writing the")), QStringLiteral("export")}},
+                   QStringLiteral("export"),
+                   out,
+                   [](const QByteArray& bytes) { return bytes.startsWith("%PDF-") && bytes.right(16).contains("%%EOF"); },
+                   false};
+        m_wholeArtifacts = m_leftoverTemps = 0;
+        killRepeatedly(s);
+        qInfo("kills after the report was complete: %d; temporary files of interrupted writes removed: %d", m_wholeArtifacts,
+              m_leftoverTemps);
     }
 
     void cleanupTestCase()
