@@ -173,7 +173,7 @@ Status FallbackJob::run()
     EvalHooks hooks;
     hooks.progress = [this](int permille, const QString& message) { setProgress(permille, message); };
     hooks.checkCancelled = [this] { checkCancelled(); };
-    auto r = findFallback(m_model, m_data, m_options, m_fallback, hooks);
+    auto r = findFallback(m_model, m_data, m_options, m_fallback, hooks, m_known ? &*m_known : nullptr);
     if (!r)
         return r.error();
     {

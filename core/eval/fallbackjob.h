@@ -39,6 +39,9 @@ public:
     FallbackJob(const TorchModel& fp32, const Dataset& data, const DiagnosisOptions& options, const FallbackOptions& fallback,
                 QObject* parent = nullptr);
     FallbackResult result() const;
+    /// A ranking already computed for the same model, data, scheme and metric (the studio's
+    /// Layers page has one): the fallback then skips its own sensitivity analysis.
+    void setSensitivity(const SensitivityResult& known) { m_known = known; }
 
 Q_SIGNALS:
     void found(const qs::FallbackResult& result);
@@ -51,6 +54,7 @@ private:
     Dataset m_data;
     DiagnosisOptions m_options;
     FallbackOptions m_fallback;
+    std::optional<SensitivityResult> m_known;
     mutable QMutex m_mutex;
     FallbackResult m_result;
 };

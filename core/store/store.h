@@ -111,6 +111,10 @@ public:
     /// benchmark of the same variant), else its "quantize" run when that measured fidelity, or 0.
     Result<qint64> latestEvaluation(qint64 variantId) const;
     Result<int> runCount() const;
+    /// A number that changes whenever another connection (another Store of this process, or
+    /// another process such as quantscope-cli) commits to the database: a cheap way for a
+    /// viewer to poll "did anything change?" (SQLite's PRAGMA data_version).
+    Result<qint64> dataVersion() const;
 
     // ---- editing --------------------------------------------------------------------------
     /// Deletes runs (and models/variants no run uses any more). Refuses runs still running.

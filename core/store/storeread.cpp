@@ -359,4 +359,14 @@ Result<int> Store::runCount() const
     return v->toInt();
 }
 
+Result<qint64> Store::dataVersion() const
+{
+    if (Status st = checkThread(); !st)
+        return st.error();
+    auto v = m_conn->scalar(QStringLiteral("PRAGMA data_version"), QStringLiteral("checking it for changes"));
+    if (!v)
+        return v.error();
+    return v->toLongLong();
+}
+
 } // namespace qs
