@@ -336,6 +336,19 @@ void BenchmarkPage::setIsolated(bool isolated)
     (isolated ? m_isolatedMode : m_liveMode)->setChecked(true);
 }
 
+void BenchmarkPage::setEngine(const QString& engine)
+{
+    const int i = m_engine->findData(engine);
+    m_engine->setCurrentIndex(i >= 0 ? i : 0);
+}
+
+void BenchmarkPage::setSamplerHz(int samplerHz)
+{
+    const int i = m_sampler->findData(samplerHz);
+    if (i >= 0)
+        m_sampler->setCurrentIndex(i);
+}
+
 Result<BenchmarkSweep> BenchmarkPage::sweep() const
 {
     if (!m_context->hasModel())

@@ -49,6 +49,9 @@ public:
     void setThreads(const QString& text);
     void setMinimums(int iterations, double seconds, int warmup);
     void setIsolated(bool isolated);
+    /// "" (the fastest), "onednn", "qnnpack"; \a samplerHz: 1000, 100 or 0 (off).
+    void setEngine(const QString& engine);
+    void setSamplerHz(int samplerHz);
     /// Checks exactly the variants whose label or path is in \a labels (FP32 items: "fp32",
     /// "fp32-optimized"); others are unchecked.
     void checkVariants(const QStringList& labels);

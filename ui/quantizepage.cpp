@@ -322,6 +322,29 @@ void QuantizePage::setCalibration(const QString& path, int samples)
     m_samples->setValue(samples);
 }
 
+void QuantizePage::applyOptions(const QuantizeOptions& o)
+{
+    checkSchemes({o.scheme});
+    auto select = [](QComboBox* box, const QVariant& value) {
+        const int i = box->findData(value);
+        if (i >= 0)
+            box->setCurrentIndex(i);
+    };
+    select(m_engine, o.engine);
+    select(m_observer, int(o.observer));
+    select(m_granularity, int(o.granularity));
+    select(m_block, o.blockSize);
+    switch (o.calibration) {
+    case QuantizeOptions::Calibration::File: select(m_calibration, int(CalibFile)); break;
+    case QuantizeOptions::Calibration::Random: select(m_calibration, int(CalibRandom)); break;
+    case QuantizeOptions::Calibration::None: select(m_calibration, int(CalibNone)); break;
+    }
+    m_calibPath->setText(o.calibrationPath);
+    m_samples->setValue(o.calibrationSamples);
+    m_context->setExcludedLayers(o.excludes);
+    updateOptionsState();
+}
+
 void QuantizePage::updateOptionsState()
 {
     // Options that none of the checked schemes take are greyed out, not hidden: people see

@@ -46,6 +46,10 @@ public:
     void checkSchemes(const QStringList& schemeIds);
     QStringList checkedSchemes() const;
     void setCalibration(const QString& path, int samples);
+    /// Shows \a options in the form (the History page's "re-run"): only its scheme checked, its
+    /// engine, observer, granularity, block size and calibration; its exclusions become the
+    /// session's excluded layers.
+    void applyOptions(const QuantizeOptions& options);
     VariantListModel* variantModel() const { return m_variants; }
     CoverageReport* report() const { return m_report; }
     QTableView* variantTable() const { return m_table; }
