@@ -5,6 +5,8 @@
 #include "ui/comparepage.h"
 #include "ui/environmentpage.h"
 #include "ui/errordialog.h"
+#include "ui/historypage.h"
+#include "ui/layerspage.h"
 #include "ui/modelspage.h"
 #include "ui/preferencesdialog.h"
 #include "ui/quantizepage.h"
@@ -59,6 +61,8 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     , m_benchmark(new BenchmarkPage(context, this))
     , m_environment(new EnvironmentPage(this))
     , m_compare(new ComparePage(context, this))
+    , m_history(new HistoryPage(context, this))
+    , m_layers(new LayersPage(context, this))
     , m_jobLabel(new QLabel(this))
     , m_jobProgress(new QProgressBar(this))
     , m_jobCancel(new QToolButton(this))
@@ -94,6 +98,10 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
             tr("Measure latency, throughput, memory and CPU of FP32 and its variants, live"));
     addPage(m_compare, tr("Compare"), style()->standardIcon(QStyle::SP_FileDialogContentsView),
             tr("Recorded runs side by side against a baseline: every figure with its ratio, trade-offs, memory, environment"));
+    addPage(m_layers, tr("Layers"), style()->standardIcon(QStyle::SP_FileDialogListView),
+            tr("Which layers suffer from quantization: per-layer sensitivity, the accuracy-aware fallback, value ranges"));
+    addPage(m_history, tr("History"), style()->standardIcon(QStyle::SP_FileDialogInfoView),
+            tr("Every recorded run: filter, tag, note, delete, re-run; select several to compare or export"));
     addPage(m_environment, tr("Environment"), style()->standardIcon(QStyle::SP_ComputerIcon),
             tr("The machine, LibTorch, BLAS and threads every run records"));
     m_nav->setCurrentRow(0);
@@ -124,6 +132,8 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
         showPage(m_compare);
         m_compare->compare(baseline, runs);
     });
+    m_history->setRerunPages(m_benchmark, m_quantize);
+    connect(m_history, &HistoryPage::showPageRequested, this, &MainWindow::showPage);
     connect(context, &StudioContext::jobStarted, this, &MainWindow::trackJob);
     connect(context, &StudioContext::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     connect(context, &StudioContext::errorOccurred, this,

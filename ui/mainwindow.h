@@ -23,6 +23,8 @@ class BenchmarkPage;
 class BenchmarkPage;
 class EnvironmentPage;
 class ComparePage;
+class HistoryPage;
+class LayersPage;
 
 /// \brief The studio's main window: page navigation on the left, pages on the right, menus,
 /// drag & drop of model files, recent files, running jobs in the status bar.
@@ -43,6 +45,8 @@ public:
     BenchmarkPage* benchmarkPage() const { return m_benchmark; }
     EnvironmentPage* environmentPage() const { return m_environment; }
     ComparePage* comparePage() const { return m_compare; }
+    HistoryPage* historyPage() const { return m_history; }
+    LayersPage* layersPage() const { return m_layers; }
     StudioContext* context() const { return m_context; }
     /// The status bar's job line ("Benchmarking … 0:12 left"), empty when idle.
     QString jobText() const;
@@ -71,6 +75,8 @@ private:
     BenchmarkPage* m_benchmark;
     EnvironmentPage* m_environment;
     ComparePage* m_compare;
+    HistoryPage* m_history;
+    LayersPage* m_layers;
     QMenu* m_recentMenu = nullptr;
     QMenu* m_viewMenu = nullptr;
     QMenu* m_runMenu = nullptr;

@@ -59,6 +59,13 @@ QVector<ShortcutsDialog::Entry> ShortcutsDialog::collect(QWidget* window)
                                plain(b->text().isEmpty() ? b->toolTip().section(QLatin1Char('('), 0, 0) : b->text()),
                                b->shortcut().toString(QKeySequence::NativeText)});
             }
+            // Actions of a page (History: compare, tag, delete...), active while it has the focus.
+            for (QAction* a : page->actions()) {
+                if (a->shortcut().isEmpty() || a->text().isEmpty())
+                    continue;
+                out.push_back({page->accessibleName().isEmpty() ? page->objectName() : page->accessibleName(), plain(a->text()),
+                               a->shortcut().toString(QKeySequence::NativeText)});
+            }
         }
     }
     // Buttons outside the pages (status bar).
