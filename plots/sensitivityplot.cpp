@@ -46,6 +46,12 @@ void SensitivityPlot::setScores(const QVector<LayerScore>& scores, const MetricS
     m_kept->addToLegend();
     if (kk.isEmpty())
         m_kept->removeFromLegend();
+    // The legend only tells the two kinds of bars apart; it sits on the side the bars leave free.
+    plot()->legend->setVisible(!kk.isEmpty());
+    bool anyPositive = false;
+    for (const LayerScore& s : m_scores)
+        anyPositive = anyPositive || s.value > 0;
+    plot()->axisRect()->insetLayout()->setInsetAlignment(0, Qt::AlignBottom | (anyPositive ? Qt::AlignRight : Qt::AlignLeft));
     plot()->yAxis->setTicker(detail::categoryTicker(labels));
     plot()->xAxis->setLabel(spec.title);
     setEmpty(m_scores.isEmpty());

@@ -169,18 +169,20 @@ HistoryPage::HistoryPage(StudioContext* context, QWidget* parent)
     header->setSectionsMovable(true);
     header->setContextMenuPolicy(Qt::CustomContextMenu);
     const QFontMetrics fm = m_table->fontMetrics();
-    auto width = [&fm](const char* sample) { return fm.horizontalAdvance(QLatin1String(sample)) + 24; };
+    auto width = [&fm](const char* sample) { return fm.horizontalAdvance(QLatin1String(sample)) + 16; };
     const std::pair<int, int> widths[] = {
-        {RunTableModel::IdColumn, width("00000")}, {RunTableModel::StartedColumn, width("2024-01-01 00:00:00")},
+        {RunTableModel::IdColumn, width("00000")}, {RunTableModel::StartedColumn, width("2024-01-01 00:00:00.")},
         {RunTableModel::ModelColumn, width("fashion_cnn.pt..")}, {RunTableModel::VariantColumn, width("static-int8 (onednn)")},
         {RunTableModel::KindColumn, width("quantize")}, {RunTableModel::StatusColumn, width("interrupted")},
         {RunTableModel::BatchColumn, width("Batch")}, {RunTableModel::ThreadsColumn, width("Threads")},
-        {RunTableModel::P50Column, width("p50 ms.")}, {RunTableModel::P99Column, width("p99 ms.")},
-        {RunTableModel::ThroughputColumn, width("Throughput/s")}, {RunTableModel::PeakMemoryColumn, width("Peak MB")},
+        {RunTableModel::P50Column, width("p50 ms")}, {RunTableModel::P99Column, width("p99 ms")},
+        {RunTableModel::ThroughputColumn, width("Throughput/s")}, {RunTableModel::PeakMemoryColumn, width("Peak MiB")},
         {RunTableModel::CpuColumn, width("CPU %")}, {RunTableModel::SizeColumn, width("100.0 MB")},
         {RunTableModel::Top1Column, width("Top-1 %")}, {RunTableModel::TagsColumn, width("baseline, nightly")}};
     for (auto [column, w] : widths)
         header->resizeSection(column, w);
+    // Tags are what people sort their runs by: next to the status, not past the figures.
+    header->moveSection(header->visualIndex(RunTableModel::TagsColumn), header->visualIndex(RunTableModel::StatusColumn) + 1);
     header->restoreState(QSettings().value(QStringLiteral("history/header")).toByteArray());
     connect(header, &QHeaderView::customContextMenuRequested, this, [this, header](const QPoint& pos) {
         // Seventeen columns do not fit every screen: people hide the ones they never read.
@@ -361,8 +363,14 @@ void HistoryPage::showRuns(const QVector<RunSummary>& runs, double ms)
     const QString note = m_note->toPlainText();
     const bool noteEdited = m_saveNote->isEnabled();
 
+    const bool first = m_model->rowCount() == 0;
     m_model->setRuns(runs);
     rebuildFilterChoices();
+    if (first && !runs.isEmpty() && QSettings().value(QStringLiteral("history/header")).isNull()) {
+        // Names vary in length; fit them once (visible rows only: cheap with any number of runs).
+        for (int c : {int(RunTableModel::ModelColumn), int(RunTableModel::VariantColumn)})
+            m_table->resizeColumnToContents(c);
+    }
     if (!selected.isEmpty()) {
         selectRuns(selected);
         if (currentId) {
@@ -556,7 +564,7 @@ void HistoryPage::showDetails()
     add(metric::LatencyP50Ms, tr("p50"), plots::Unit::Milliseconds);
     add(metric::LatencyP99Ms, tr("p99"), plots::Unit::Milliseconds);
     add(metric::ThroughputPerS, tr("throughput"), plots::Unit::PerSecond);
-    add(metric::PeakMb, tr("peak"), plots::Unit::Bytes, 1024.0 * 1024.0);
+    add(metric::PeakMb, tr("peak"), plots::Unit::Bytes, 1024.0 * 1024.0); // stored in MiB
     add(metric::CpuPercent, tr("CPU"), plots::Unit::Percent);
     add(metric::Top1, tr("top-1"), plots::Unit::Percent);
     add(metric::SqnrDb, tr("SQNR"), plots::Unit::Decibel);

@@ -166,7 +166,9 @@ LayersPage::LayersPage(StudioContext* context, QWidget* parent)
     auto* browse = new QPushButton(tr("Browse…"), config);
     dataRow->addWidget(m_dataPath, 1);
     dataRow->addWidget(browse);
-    analysisForm->addRow(tr("&Data:"), dataRow);
+    auto* dataLabel = new QLabel(tr("&Data:"), config);
+    dataLabel->setBuddy(m_dataPath);
+    analysisForm->addRow(dataLabel, dataRow);
     m_samples->setObjectName(QStringLiteral("diagnosisSamples"));
     m_samples->setRange(10, 1000000);
     m_samples->setValue(1000);
@@ -527,9 +529,11 @@ void LayersPage::showSensitivity(const SensitivityResult& r)
                                            plots::countText(r.samples, tr("sample"), tr("samples")));
     const TrialFigures& all = r.allQuantized;
     if (r.metric == DiagnosisMetric::Top1 && r.fp32Accuracy && all.top1) {
-        lines << tr("FP32 top-1 %1 %; every layer quantized %2 % (%3 pt).")
+        // A change, signed: quantizing sometimes gains a little on a small test set.
+        const double change = -all.top1DropPoints.value_or(0);
+        lines << tr("FP32 top-1 %1 %; every layer quantized %2 % (%3%4 pt).")
                      .arg(QLocale().toString(r.fp32Accuracy->top1 * 100, 'f', 2), QLocale().toString(*all.top1 * 100, 'f', 2),
-                          QLocale().toString(-all.top1DropPoints.value_or(0), 'f', 2));
+                          change >= 0 ? QStringLiteral("+") : QStringLiteral("−"), QLocale().toString(std::abs(change), 'f', 2));
     } else {
         lines << tr("Every layer quantized: output SQNR %1 dB against FP32.").arg(QLocale().toString(all.sqnrDb, 'f', 1));
     }
@@ -538,9 +542,14 @@ void LayersPage::showSensitivity(const SensitivityResult& r)
         lines << tr("Most sensitive: <b>%1</b> (%2).").arg(top.name.toHtmlEscaped(), top.type);
     }
     lines << tr("Took %1 s.").arg(QLocale().toString(r.seconds, 'f', 1));
-    for (const QString& n : r.notes)
-        lines << n.toHtmlEscaped();
-    m_summary->setText(lines.join(QLatin1Char(' ')));
+    QString text = lines.join(QLatin1Char(' '));
+    for (QString n : r.notes) {
+        if (n.isEmpty())
+            continue;
+        n[0] = n[0].toUpper();
+        text += QStringLiteral("<br>") + n.toHtmlEscaped() + (n.endsWith(QLatin1Char('.')) ? QString() : QStringLiteral("."));
+    }
+    m_summary->setText(text);
     m_tabs->setCurrentIndex(0);
 }
 
@@ -548,6 +557,7 @@ void LayersPage::showFallback(const FallbackResult& r)
 {
     m_steps->setResult(r);
     m_sensitivity->setKeptLayers(r.fp32Layers);
+    m_table->resizeColumnToContents(SensitivityTableModel::FallbackColumn);
     if (m_lastSensitivity) {
         QVector<plots::LayerScore> scores = m_plot->scores();
         for (plots::LayerScore& s : scores)

@@ -144,7 +144,7 @@ QVariant RunTableModel::headerData(int section, Qt::Orientation orientation, int
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return QAbstractTableModel::headerData(section, orientation, role);
     static const char* const names[] = {"Run", "Started", "Model", "Variant", "Kind", "Status", "Batch", "Threads", "p50 ms",
-                                        "p99 ms", "Throughput/s", "Peak MB", "CPU %", "Size", "Top-1 %", "Tags", "Note"};
+                                        "p99 ms", "Throughput/s", "Peak MiB", "CPU %", "Size", "Top-1 %", "Tags", "Note"};
     static_assert(std::size(names) == ColumnCount);
     if (section < 0 || section >= ColumnCount)
         return {};

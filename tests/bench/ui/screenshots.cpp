@@ -5,21 +5,27 @@
 #include "ui/benchmarkpage.h"
 #include "ui/comparepage.h"
 #include "ui/comparisonview.h"
+#include "ui/historyloader.h"
+#include "ui/historypage.h"
+#include "ui/layerspage.h"
 #include "ui/quantizepage.h"
 #include "ui/studiocontext.h"
 #include "ui/theme.h"
 
+#include "core/store/runtablemodel.h"
 #include "core/store/store.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QDir>
-#include <QtCore/QFile>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
+#include <QtCore/QTemporaryDir>
 #include <QtCore/QTimer>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QListWidget>
 #include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QTabWidget>
 
 #include <cstdio>
 #include <functional>
@@ -65,13 +71,11 @@ int main(int argc, char** argv)
     QDir().mkpath(out.path());
     const QString suffix = parser.value(QStringLiteral("suffix"));
 
-    StudioContext::setVariantsDir(QDir(out.filePath(QStringLiteral(".variants"))).absolutePath());
+    // A fresh run database: the History page shows what this session records, nothing older.
+    QTemporaryDir database;
+    StudioContext::setVariantsDir(database.filePath(QStringLiteral("variants")));
     StudioContext context;
-    // A database of its own: the Compare page shows this session's runs, not the user's history.
-    const QString db = QDir(out.filePath(QStringLiteral(".runs.sqlite"))).absolutePath();
-    for (const char* ext : {"", "-wal", "-shm"})
-        QFile::remove(db + QLatin1String(ext));
-    context.setDatabasePath(db);
+    context.setDatabasePath(database.filePath(QStringLiteral("runs.db")));
     MainWindow window(&context);
     window.resize(1500, 940);
     window.show();
@@ -114,7 +118,7 @@ int main(int argc, char** argv)
     qint64 baseline = 0;
     QList<qint64> others;
     {
-        auto store = Store::open(db);
+        auto store = Store::open(StudioContext::databasePath());
         RunFilter filter;
         filter.kind = QStringLiteral("bench");
         auto runs = store ? (*store)->listRuns(filter) : Result<QVector<RunSummary>>(store.error());
@@ -146,6 +150,48 @@ int main(int argc, char** argv)
             std::printf("%s\n", qPrintable(path));
     }
 
+    // Rank the demo's layers for INT4 weights (which cost it accuracy, unlike INT8) and find
+    // what to keep in FP32 to lose at most half a point.
+    LayersPage* layers = window.layersPage();
+    window.showPage(layers);
+    layers->setScheme(QStringLiteral("weight-int4"));
+    layers->setData(layers->findChild<QLineEdit*>(QStringLiteral("diagnosisData"))->text(), 2000);
+    for (bool fallback : {false, true}) {
+        bool done = false;
+        auto c = QObject::connect(layers, &LayersPage::diagnosisFinished, &app, [&] { done = true; });
+        if (fallback) {
+            layers->setBudget(0.5);
+            layers->findFallback();
+        } else {
+            layers->analyze();
+        }
+        if (!waitFor([&] { return done; }, 900000)) {
+            std::fprintf(stderr, "screenshots: the layer diagnosis did not finish\n");
+            return 1;
+        }
+        QObject::disconnect(c);
+    }
+
+    // Mark the FP32 benchmark as the baseline with a note, as people do, and select it.
+    HistoryPage* history = window.historyPage();
+    window.showPage(history);
+    auto historyStore = Store::open(StudioContext::databasePath());
+    const auto allRuns = historyStore ? (*historyStore)->listRuns() : Result<QVector<RunSummary>>(historyStore.error());
+    if (allRuns) {
+        for (const RunSummary& r : *allRuns) {
+            if (r.kind == QLatin1String("bench") && r.scheme == QLatin1String("fp32")) {
+                (*historyStore)->addTags({r.id}, {QStringLiteral("baseline")});
+                (*historyStore)->setNote(r.id, QStringLiteral("FP32 as loaded, batch 1, one thread: the reference for the INT8 variants."));
+                bool shown = false;
+                QObject::connect(history, &HistoryPage::runsShown, &app, [&] { shown = true; });
+                history->reload();
+                waitFor([&] { return shown && !history->loader()->isBusy(); }, 20000);
+                history->selectRuns({r.id});
+                break;
+            }
+        }
+    }
+
     auto* pages = window.findChild<QStackedWidget*>(QStringLiteral("pages"));
     for (int i = 0; i < pages->count(); ++i) {
         QWidget* page = pages->widget(i);
@@ -157,6 +203,17 @@ int main(int argc, char** argv)
             std::fprintf(stderr, "screenshots: cannot write %s\n", qPrintable(path));
         else
             std::printf("%s\n", qPrintable(path));
+        if (page == layers) {
+            // Both halves of the Layers page: the ranking, then the fallback's steps.
+            layers->tabs()->setCurrentIndex(0);
+            settle(400);
+            window.grab().save(path);
+            layers->tabs()->setCurrentIndex(1);
+            settle(400);
+            const QString steps = out.filePath(name + QStringLiteral("-fallback") + suffix + QStringLiteral(".png"));
+            if (window.grab().save(steps))
+                std::printf("%s\n", qPrintable(steps));
+        }
     }
     return 0;
 }
