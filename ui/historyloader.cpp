@@ -188,6 +188,22 @@ int HistoryLoader::loadRun(qint64 id)
     return request;
 }
 
+int HistoryLoader::buildReport(const QVector<qint64>& runs, qint64 baseline)
+{
+    const int request = m_nextRequest++;
+    submit(tr("reading the runs for a report"), [runs, baseline, request](HistoryWorker* w, Outcome& out) -> Status {
+        auto store = w->store();
+        if (!store)
+            return store.error();
+        auto report = qs::buildReport(**store, runs, baseline);
+        if (!report)
+            return report.error();
+        out.deliver = [request, report = *report](HistoryLoader* loader) { Q_EMIT loader->reportBuilt(request, report); };
+        return {};
+    });
+    return request;
+}
+
 void HistoryLoader::setPolling(bool on)
 {
     if (on)

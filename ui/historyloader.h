@@ -2,6 +2,7 @@
 #pragma once
 
 #include "core/common/error.h"
+#include "core/report/report.h"
 #include "core/store/store.h"
 
 #include <QtCore/QObject>
@@ -44,6 +45,10 @@ public:
     /// Loads the whole run \a id; runLoaded(request, ...) or failed() follows.
     int loadRun(qint64 id);
 
+    /// Builds the report of \a runs against \a baseline (as Compare and `quantscope-cli report`
+    /// do); reportBuilt(request, ...) or failed() follows.
+    int buildReport(const QVector<qint64>& runs, qint64 baseline);
+
     /// Watches the database for commits by other connections (while the page shows).
     void setPolling(bool on);
     bool isPolling() const;
@@ -55,6 +60,7 @@ Q_SIGNALS:
     /// A complete listing, newest first; \a ms: how long the query took.
     void loaded(const QVector<qs::RunSummary>& runs, double ms);
     void runLoaded(int request, const qs::RunRecord& run);
+    void reportBuilt(int request, const qs::Report& report);
     /// \a doing: "deleting runs", "listing runs"...
     void failed(const QString& doing, const qs::Error& error);
     /// Every request sent so far was answered.

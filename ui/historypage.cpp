@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "historypage.h"
 
+#include "ui/exportreportdialog.h"
 #include "ui/historyloader.h"
 #include "ui/messagebanner.h"
 #include "ui/runfilterproxy.h"
@@ -12,7 +13,6 @@
 #include "plots/metricformat.h"
 
 #include <QtCore/QHash>
-#include <QtCore/QMetaMethod>
 #include <QtCore/QSet>
 #include <QtCore/QSettings>
 #include <QtGui/QClipboard>
@@ -247,6 +247,16 @@ HistoryPage::HistoryPage(StudioContext* context, QWidget* parent)
         m_rerunRequest = 0;
         if (Status st = m_replayer->replay(run, m_rerunStart); !st)
             m_banner->setMessage(MessageBanner::Kind::Error, tr("<b>Cannot re-run:</b> %1").arg(st.error().message.toHtmlEscaped()));
+    });
+
+    connect(m_loader, &HistoryLoader::reportBuilt, this, [this](int request, const Report& report) {
+        if (request != m_reportRequest)
+            return;
+        m_reportRequest = 0;
+        auto* dialog = new ExportReportDialog(report, this);
+        dialog->setObjectName(QStringLiteral("exportReportDialog"));
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->open();
     });
 
     // What this studio records, and anything another process commits while the page shows.
@@ -712,8 +722,6 @@ void HistoryPage::compareSelected()
         if (id != baseline)
             others << id;
     }
-    if (!isSignalConnected(QMetaMethod::fromSignal(&HistoryPage::compareRequested)))
-        m_banner->setMessage(MessageBanner::Kind::Info, tr("This build has no Compare page yet."));
     Q_EMIT compareRequested(baseline, others);
 }
 
@@ -722,9 +730,9 @@ void HistoryPage::exportSelected()
     const QVector<qint64> ids = selectedRuns();
     if (ids.isEmpty())
         return;
-    if (!isSignalConnected(QMetaMethod::fromSignal(&HistoryPage::exportRequested)))
-        m_banner->setMessage(MessageBanner::Kind::Info, tr("This build has no report export yet; use quantscope-cli."));
     Q_EMIT exportRequested(QList<qint64>(ids.begin(), ids.end()));
+    // The report is read on the worker; the dialog opens when it is ready.
+    m_reportRequest = m_loader->buildReport(ids, compareBaseline());
 }
 
 void HistoryPage::rerunCurrent(bool start)

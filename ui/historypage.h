@@ -90,7 +90,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     /// "Compare": \a baseline and the other selected runs (database ids).
     void compareRequested(qint64 baseline, const QList<qint64>& runs);
-    /// "Export Report…" for the selected runs.
+    /// "Export Report…" for the selected runs (the page then opens the export dialog).
     void exportRequested(const QList<qint64>& runs);
     /// Re-run filled the form of \a page: show it.
     void showPageRequested(QWidget* page);
@@ -141,6 +141,7 @@ private:
     QAction* m_refresh = nullptr;
     qint64 m_noteRun = 0;  ///< the run the note editor shows
     int m_rerunRequest = 0; ///< loadRun() request of a pending re-run
+    int m_reportRequest = 0; ///< buildReport() request of a pending export
     bool m_rerunStart = false;
     bool m_stale = true;   ///< something changed while the page was hidden
     double m_listMs = 0;

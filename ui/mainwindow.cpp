@@ -134,6 +134,7 @@ MainWindow::MainWindow(StudioContext* context, QWidget* parent)
     });
     m_history->setRerunPages(m_benchmark, m_quantize);
     connect(m_history, &HistoryPage::showPageRequested, this, &MainWindow::showPage);
+    connect(m_history, &HistoryPage::compareRequested, context, &StudioContext::requestCompare);
     connect(context, &StudioContext::jobStarted, this, &MainWindow::trackJob);
     connect(context, &StudioContext::statusMessage, this, [this](const QString& m) { statusBar()->showMessage(m, 6000); });
     connect(context, &StudioContext::errorOccurred, this,

@@ -4,8 +4,11 @@
 // delete with its confirmation, compare/export of a selection, re-run into the Benchmark and
 // Quantize pages, and a change made by another process (quantscope-cli) showing up by itself.
 #include "ui/benchmarkpage.h"
+#include "ui/comparepage.h"
+#include "ui/exportreportdialog.h"
 #include "ui/historyloader.h"
 #include "ui/historypage.h"
+#include "ui/mainwindow.h"
 #include "ui/messagebanner.h"
 #include "ui/quantizepage.h"
 #include "ui/runfilterproxy.h"
@@ -383,6 +386,29 @@ private Q_SLOTS:
         m_page->exportAction()->trigger();
         QCOMPARE(exported.size(), 1);
         QCOMPARE(exported.at(0).at(0).value<QList<qint64>>().size(), 3);
+        // The report is read on the worker, then the export dialog opens with it.
+        QTRY_VERIFY_WITH_TIMEOUT(m_page->findChild<ExportReportDialog*>(QStringLiteral("exportReportDialog")), 10000);
+        auto* dialog = m_page->findChild<ExportReportDialog*>(QStringLiteral("exportReportDialog"));
+        QVERIFY(dialog->isVisible());
+        dialog->reject();
+    }
+
+    void compareOpensTheComparePage()
+    {
+        // The real window: History's "Compare" brings up the Compare page with the selection.
+        MainWindow window(m_context.get());
+        window.show();
+        HistoryPage* history = window.historyPage();
+        window.showPage(history);
+        QSignalSpy shown(history, &HistoryPage::runsShown);
+        QVERIFY(shown.wait(10000));
+        const qint64 fp32 = storeId(QStringLiteral("fp32"), QStringLiteral("bert.pt"));
+        const qint64 dyn = storeId(QStringLiteral("dynamic-int8"), QStringLiteral("bert.pt"));
+        history->selectRuns({dyn, fp32});
+        QSignalSpy compared(window.comparePage(), &ComparePage::comparisonShown);
+        history->compareAction()->trigger();
+        QCOMPARE(window.currentPage(), static_cast<QWidget*>(window.comparePage()));
+        QVERIFY(compared.wait(20000));
     }
 
     void showsWhatAnotherProcessWrites()
