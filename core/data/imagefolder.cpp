@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <numeric>
 #include <optional>
 
@@ -31,8 +32,15 @@ bool isImageFile(const QString& name)
     return false;
 }
 
+// The largest image (after resizing) Quantscope turns into a tensor: 8192 x 8192 pixels, 768 MB
+// of float32 for RGB. Image headers can claim any size (PNG allows 2^31 - 1 a side) and a
+// resize of a very thin image multiplies it; past this, the folder is refused at scan time
+// instead of failing to allocate (or overflowing) per batch.
+constexpr qint64 kMaxPixels = qint64(8192) * 8192;
+
 // torchvision's Resize(int): the shorter side becomes `size`, the longer one keeps the aspect
-// ratio, truncated to an integer. CenterCrop then takes the middle, its offset rounded.
+// ratio, truncated to an integer. CenterCrop then takes the middle, its offset rounded. A longer
+// side that would not fit an int comes back as INT_MAX (refused by the kMaxPixels check).
 QSize resizedSize(QSize s, int resize)
 {
     if (resize <= 0 || s.isEmpty())
@@ -42,7 +50,8 @@ QSize resizedSize(QSize s, int resize)
     const int longer = wide ? s.width() : s.height();
     if (shorter == resize)
         return s;
-    const int newLonger = int(double(resize) * double(longer) / double(shorter));
+    const double scaled = double(resize) * double(longer) / double(shorter);
+    const int newLonger = scaled >= double(std::numeric_limits<int>::max()) ? std::numeric_limits<int>::max() : int(scaled);
     return wide ? QSize(newLonger, resize) : QSize(resize, newLonger);
 }
 
@@ -195,6 +204,12 @@ Result<ImageFolder> ImageFolder::scan(const QString& rootPath, const DatasetOpti
             continue;
         }
         QSize s = resizedSize(headers[i].size, options.resize);
+        if (qint64(s.width()) * s.height() > kMaxPixels)
+            return Error::badInput(QStringLiteral("%1 is %2x%3 pixels%4: larger than the %5 million pixels Quantscope turns into a tensor. "
+                                                  "Remove the file, or resize the images beforehand.")
+                                       .arg(paths::pretty(f.m_files[i])).arg(s.width()).arg(s.height())
+                                       .arg(options.resize > 0 ? QStringLiteral(" after --resize %1").arg(options.resize) : QString())
+                                       .arg(kMaxPixels / 1000000));
         if (options.cropWidth > 0 && options.cropHeight > 0) {
             if (s.width() < options.cropWidth || s.height() < options.cropHeight)
                 return Error::badInput(QStringLiteral("%1 is %2x%3 (after resizing) but the crop is %4x%5. Give a larger --resize, or a smaller --crop.")

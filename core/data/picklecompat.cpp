@@ -6,6 +6,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <map>
+#include <stdexcept>
+#include <string>
 #include <vector>
 
 namespace qs::detail {
@@ -281,16 +284,79 @@ std::string rewriteSetItem(const std::string& p, bool* changed)
     return out;
 }
 
+namespace {
+
+// LibTorch 1.13's unpickler trusts the file: a storage is as many bytes as the pickle says
+// (numel * itemsize) whatever the size of its data record, and a tensor's sizes, strides and
+// offset are not checked against its storage. A damaged or hostile file then gives tensors that
+// read past their memory (found by fuzzing, tests/fuzz/regressions/tensorfile/). Every tensor is
+// checked here before anything reads it.
+using RecordSizes = std::map<const void*, size_t>;
+
+void checkTensor(const at::Tensor& t, const RecordSizes& records)
+{
+    if (!t.defined())
+        return;
+    if (!t.has_storage())
+        throw std::runtime_error("a tensor without dense storage (sparse or opaque), which Quantscope does not read");
+    const c10::Storage& storage = t.storage();
+    const size_t nbytes = storage.nbytes();
+    if (nbytes > 0) {
+        const auto it = records.find(storage.data());
+        const size_t have = it == records.end() ? 0 : it->second;
+        if (nbytes > have)
+            throw std::runtime_error("the data of a tensor is cut off: its storage needs " + std::to_string(nbytes) + " bytes but the file holds "
+                                     + std::to_string(have));
+    }
+    if (t.numel() == 0)
+        return;
+    int64_t lo = t.storage_offset();
+    int64_t hi = lo;
+    for (int64_t d = 0; d < t.dim(); ++d) {
+        int64_t extent = 0;
+        if (__builtin_mul_overflow(t.size(d) - 1, t.stride(d), &extent)
+            || (extent < 0 ? __builtin_add_overflow(lo, extent, &lo) : __builtin_add_overflow(hi, extent, &hi)))
+            throw std::runtime_error("a tensor's sizes and strides overflow");
+    }
+    int64_t endBytes = 0;
+    if (lo < 0 || __builtin_mul_overflow(hi + 1, int64_t(t.element_size()), &endBytes) || uint64_t(endBytes) > nbytes)
+        throw std::runtime_error("a tensor of shape " + c10::str(t.sizes()) + " reaches past the end of its data (" + std::to_string(nbytes)
+                                 + " bytes)");
+}
+
+void checkTensors(const c10::IValue& v, const RecordSizes& records, int depth)
+{
+    if (depth > 64)
+        throw std::runtime_error("containers nested more than 64 deep");
+    if (v.isTensor()) {
+        checkTensor(v.toTensor(), records);
+    } else if (v.isTuple()) {
+        for (const c10::IValue& e : v.toTupleRef().elements())
+            checkTensors(e, records, depth + 1);
+    } else if (v.isList()) {
+        for (const c10::IValue& e : v.toListRef())
+            checkTensors(e, records, depth + 1);
+    } else if (v.isGenericDict()) {
+        for (const auto& kv : v.toGenericDict()) {
+            checkTensors(kv.key(), records, depth + 1);
+            checkTensors(kv.value(), records, depth + 1);
+        }
+    } else if (v.isObject()) {
+        throw std::runtime_error("a Python object of class " + v.type()->str());
+    }
+}
+
+} // namespace
+
 c10::IValue readTorchSaveArchive(caffe2::serialize::PyTorchStreamReader& reader)
 {
     at::DataPtr data;
     size_t size = 0;
     std::tie(data, size) = reader.getRecord("data.pkl");
-    bool changed = false;
-    const std::string pickle = rewriteSetItem(std::string(static_cast<const char*>(data.get()), size), &changed);
-    if (!changed)
-        return torch::jit::readArchiveAndTensors("data", "", "", c10::nullopt, c10::nullopt, c10::nullopt, reader);
-    // What readArchiveAndTensors does, with the rewritten pickle.
+    // What readArchiveAndTensors("data", ...) does, with the rewritten pickle and the size of
+    // every data record remembered for checkTensor().
+    const std::string pickle = rewriteSetItem(std::string(static_cast<const char*>(data.get()), size));
+    data.clear();
     size_t pos = 0;
     auto read = [&](char* buffer, size_t len) -> size_t {
         const size_t n = std::min(len, pickle.size() - pos);
@@ -298,10 +364,19 @@ c10::IValue readTorchSaveArchive(caffe2::serialize::PyTorchStreamReader& reader)
         pos += n;
         return n;
     };
-    auto readRecord = [&](const std::string& name) { return std::get<0>(reader.getRecord("data/" + name)); };
+    RecordSizes records;
+    auto readRecord = [&](const std::string& name) {
+        at::DataPtr ptr;
+        size_t bytes = 0;
+        std::tie(ptr, bytes) = reader.getRecord("data/" + name);
+        records[ptr.get()] = bytes;
+        return ptr;
+    };
     torch::jit::Unpickler unpickler(read, nullptr, nullptr, readRecord, c10::nullopt);
     unpickler.set_version(reader.version());
-    return unpickler.parse_ivalue();
+    c10::IValue value = unpickler.parse_ivalue();
+    checkTensors(value, records, 0);
+    return value;
 }
 
 } // namespace qs::detail

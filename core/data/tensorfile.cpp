@@ -9,6 +9,7 @@
 
 #include "core/common/paths.h"
 #include "core/common/torcherror_p.h"
+#include "core/model/filesniffer.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSaveFile>
@@ -37,9 +38,8 @@ Result<c10::IValue> loadTorchFile(const QString& path)
     if (!f.open(QIODevice::ReadOnly))
         return Error::badInput(QStringLiteral("Cannot read %1: %2.").arg(shown, f.errorString()));
     const QByteArray head = f.read(16);
-    f.close();
     if (head.isEmpty())
-        return Error::badInput(QStringLiteral("%1 is empty.").arg(shown));
+        return Error::badInput(QStringLiteral("%1 is empty (0 bytes). It was probably not written completely; save or copy it again.").arg(shown));
     // Python's torch.save(..., _use_new_zipfile_serialization=False) pickles a magic number first.
     static const QByteArray legacyMagic("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19", 14);
     if (head.startsWith(legacyMagic))
@@ -49,6 +49,20 @@ Result<c10::IValue> loadTorchFile(const QString& path)
     if (!head.startsWith("PK\x03\x04"))
         return Error::badInput(QStringLiteral("%1 is not a torch.save file (no zip archive inside). Save tensors with "
                                               "torch.save({\"inputs\": X, \"labels\": y}, path).").arg(shown));
+    // Our own look at the zip directory first: a file cut short gets a plain sentence instead of
+    // LibTorch's "failed finding central directory", and a directory that points outside the
+    // file never reaches LibTorch's reader.
+    {
+        uchar* mapped = f.map(0, f.size());
+        QString zipError;
+        if (mapped) {
+            zipEntries(QByteArray::fromRawData(reinterpret_cast<const char*>(mapped), qsizetype(f.size())), &zipError);
+            f.unmap(mapped);
+        }
+        if (!zipError.isEmpty())
+            return Error::badInput(QStringLiteral("%1 is a damaged zip archive: %2. Save or copy it again.").arg(shown, zipError));
+    }
+    f.close();
     try {
         // Reading from the file (not from a copy in memory) keeps the peak at the tensors' size.
         caffe2::serialize::PyTorchStreamReader reader(path.toStdString());

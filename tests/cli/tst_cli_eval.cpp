@@ -128,7 +128,7 @@ private Q_SLOTS:
         QTest::addColumn<QString>("expected");
         QTest::newRow("no --data") << "no-data" << 2 << "needs --data";
         QTest::newRow("missing data") << "missing" << 3 << "does not exist";
-        QTest::newRow("corrupt tensor file") << "corrupt" << 3 << "not a tensor file that LibTorch can read";
+        QTest::newRow("corrupt tensor file") << "corrupt" << 3 << "is a damaged zip archive";
         QTest::newRow("label count") << "label-count" << 3 << "3 labels for 4 inputs";
         QTest::newRow("labels outside the classes") << "label-range" << 3 << "go up to 12";
         QTest::newRow("wrong input shape") << "shape" << 3 << "fashion_cnn takes 1x28x28 float32";

@@ -70,7 +70,9 @@ private Q_SLOTS:
         for (const auto& t : qs::fuzz::targets())
             names << QLatin1String(t.name);
         names.sort();
-        QCOMPARE(names, (QStringList{QStringLiteral("idx"), QStringLiteral("inputspec"), QStringLiteral("modelloader")}));
+        QStringList expected = qs::fuzz::targetNames();
+        expected.sort();
+        QCOMPARE(names, expected);
     }
 };
 

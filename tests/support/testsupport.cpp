@@ -79,6 +79,11 @@ bool writeZip(const QString& path, const QVector<QPair<QString, QByteArray>>& fi
     return writeBytes(path, makeZip(files));
 }
 
+QByteArray zipBytes(const QVector<QPair<QString, QByteArray>>& files)
+{
+    return makeZip(files);
+}
+
 bool writeStateDict(const QString& path, int count)
 {
     c10::Dict<std::string, at::Tensor> d;

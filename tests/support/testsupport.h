@@ -32,6 +32,8 @@ bool writeTruncatedCopy(const QString& source, const QString& path, double fract
 bool writeBytes(const QString& path, const QByteArray& bytes);
 /// A stored (uncompressed) zip archive holding \a files.
 bool writeZip(const QString& path, const QVector<QPair<QString, QByteArray>>& files);
+/// The bytes of that archive.
+QByteArray zipBytes(const QVector<QPair<QString, QByteArray>>& files);
 
 /// The demo workspace the `demo_workspace` CTest fixture prepares (empty when missing).
 QString demoDir();

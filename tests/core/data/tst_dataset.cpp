@@ -2,6 +2,7 @@
 // Tensor files, IDX files and random inputs as Datasets: layouts, subsets, batching, specs and
 // every bad input. Image folders have their own test (tst_imagefolder).
 #include "core/data/dataset.h"
+#include "core/model/filesniffer.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
@@ -307,7 +308,8 @@ private Q_SLOTS:
         QTest::newRow("negative label") << "negative" << "negative label (-1 at sample 2)";
         QTest::newRow("fractional labels") << "fractional" << "not whole numbers";
         QTest::newRow("state dict") << "state-dict" << "no \"inputs\"";
-        QTest::newRow("truncated file") << "truncated" << "not a tensor file that LibTorch can read";
+        QTest::newRow("truncated file") << "truncated" << "is a damaged zip archive";
+        QTest::newRow("tensor data cut off") << "short-storage" << "the data of a tensor is cut off";
         QTest::newRow("legacy format") << "legacy" << "legacy format";
         QTest::newRow("model as data") << "model" << "is a TorchScript model, not data";
         QTest::newRow("missing") << "missing" << "does not exist";
@@ -337,6 +339,21 @@ private Q_SLOTS:
             const QString full = tmp.filePath(QStringLiteral("full.pt"));
             QVERIFY(test::writeTensorFile(full, {ramp({50, 20})}, labelsOf(QVector<double>(50, 1))));
             QVERIFY(test::writeTruncatedCopy(full, path, 0.6));
+        } else if (kind == QLatin1String("short-storage")) {
+            // A whole zip whose tensor record is shorter than the pickle says: LibTorch would make
+            // a tensor over memory past the record (found by fuzzing).
+            const QString full = tmp.filePath(QStringLiteral("full.pt"));
+            QVERIFY(test::writeTensorFile(full, {ramp({50, 20})}));
+            QFile f(full);
+            QVERIFY(f.open(QIODevice::ReadOnly));
+            const QByteArray zip = f.readAll();
+            QVector<QPair<QString, QByteArray>> entries;
+            for (const QString& name : zipEntries(zip, nullptr)) {
+                const QByteArray content = zipStoredEntry(zip, name);
+                entries.append({name, name.contains(QLatin1String("/data/")) ? content.left(16) : content});
+            }
+            QVERIFY(entries.size() >= 3);
+            QVERIFY(test::writeZip(path, entries));
         } else if (kind == QLatin1String("legacy")) {
             QVERIFY(test::writeBytes(path, QByteArray("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15)));
         } else if (kind == QLatin1String("model")) {
