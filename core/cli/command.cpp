@@ -165,7 +165,8 @@ int Context::fail(const Error& error)
 {
     m_err << "quantscope-cli: " << error.toText(verbose || error.kind == Error::Kind::Internal) << "\n";
     if (!verbose && !error.details.isEmpty() && error.details != error.message)
-        m_err << "(run with --verbose for LibTorch's full message)\n";
+        m_err << (error.kind == Error::Kind::Database || error.kind == Error::Kind::Io ? "(run with --verbose for the full error)\n"
+                                                                                      : "(run with --verbose for LibTorch's full message)\n");
     m_err.flush();
     if (json) {
         static const char* kinds[] = {"usage", "bad_input", "model_failure", "database", "io", "cancelled", "internal"};

@@ -292,7 +292,8 @@ Result<Dataset> Dataset::open(const QString& source, const DatasetOptions& optio
                                                       "and give the folder.").arg(shown));
             case FileKind::Unknown:
                 if (fi.size() == 0)
-                    return Error::badInput(QStringLiteral("%1 is empty.").arg(shown));
+                    return Error::badInput(QStringLiteral("%1 is empty (0 bytes). It was probably not written completely; save or copy it again.")
+                                               .arg(shown));
                 return Error::badInput(QStringLiteral("%1 is not a data file Quantscope reads: give a torch.save'd tensor file, an image folder, "
                                                       "an IDX file (MNIST format, .gz or not) or random:SHAPE.").arg(shown));
             }
