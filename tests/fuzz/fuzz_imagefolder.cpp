@@ -9,7 +9,7 @@
 
 #include "core/data/dataset.h"
 #include "core/data/imagefolder.h"
-#include "tests/fuzz/fuzzseeds.h"
+#include "tests/fuzz/fuzzsupport.h"
 #include "tests/support/testsupport.h"
 
 #include <QtCore/QCoreApplication>

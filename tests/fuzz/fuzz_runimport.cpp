@@ -8,7 +8,7 @@
 #include "core/store/runexchange.h"
 #include "core/store/samplecodec.h"
 #include "core/store/store.h"
-#include "tests/fuzz/fuzzseeds.h"
+#include "tests/fuzz/fuzzsupport.h"
 
 #include <QtCore/QTemporaryDir>
 

@@ -10,7 +10,7 @@
 
 #include "core/common/torchwarnings.h"
 #include "core/data/dataset.h"
-#include "tests/fuzz/fuzzseeds.h"
+#include "tests/fuzz/fuzzsupport.h"
 #include "tests/support/testsupport.h"
 
 #include <QtCore/QTemporaryDir>
