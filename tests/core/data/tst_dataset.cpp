@@ -310,6 +310,8 @@ private Q_SLOTS:
         QTest::newRow("state dict") << "state-dict" << "no \"inputs\"";
         QTest::newRow("truncated file") << "truncated" << "is a damaged zip archive";
         QTest::newRow("tensor data cut off") << "short-storage" << "the data of a tensor is cut off";
+        QTest::newRow("zip without version") << "no-version" << "has no version record";
+        QTest::newRow("zip of a newer format") << "version-99" << "format version record says '99'";
         QTest::newRow("legacy format") << "legacy" << "legacy format";
         QTest::newRow("model as data") << "model" << "is a TorchScript model, not data";
         QTest::newRow("missing") << "missing" << "does not exist";
@@ -353,6 +355,12 @@ private Q_SLOTS:
                 entries.append({name, name.contains(QLatin1String("/data/")) ? content.left(16) : content});
             }
             QVERIFY(entries.size() >= 3);
+            QVERIFY(test::writeZip(path, entries));
+        } else if (kind == QLatin1String("no-version") || kind == QLatin1String("version-99")) {
+            // LibTorch's reader leaks when it refuses these: they are refused before it (fuzzing).
+            QVector<QPair<QString, QByteArray>> entries{{QStringLiteral("archive/data.pkl"), QByteArray("\x80\x02K\x01.", 5)}};
+            if (kind == QLatin1String("version-99"))
+                entries.append({QStringLiteral("archive/version"), QByteArray("99\n")});
             QVERIFY(test::writeZip(path, entries));
         } else if (kind == QLatin1String("legacy")) {
             QVERIFY(test::writeBytes(path, QByteArray("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.", 15)));
