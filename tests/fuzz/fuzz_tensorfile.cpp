@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Tensor files (torch.save) opened as a Dataset: LibTorch's zip reader and unpickler behind our
-// checks, the SETITEM rewrite for Python's pickles (picklecompat), the dict/tuple/tensor layouts,
-// labels, and a first batch.
+// checks (every tensor against its data), the SETITEM rewrite for Python's pickles (picklecompat),
+// the dict/tuple/tensor layouts, labels, subsets and the check against an input spec.
 //
 // The first byte chooses what the rest is: even, a whole file; odd, only the pickle (data.pkl),
 // wrapped here in a zip archive with two small storages, so that mutations reach the unpickler
@@ -38,8 +38,7 @@ QS_FUZZ_TARGET(tensorfile)
     }
     (void)opened->info().toJson();
     (void)opened->labels();
-    QString error;
-    (void)qs::test::datasetValues(*opened, 0, 2, 0, nullptr, &error);
-    (void)qs::test::datasetValues(*opened, opened->size() - 1, 1, int(opened->info().inputSpec.inputs.size()) - 1, nullptr, &error);
+    (void)opened->subset(2, 0.5, 1).labels();
+    (void)opened->checkAgainst(opened->info().inputSpec.withBatch(3));
     return 0;
 }

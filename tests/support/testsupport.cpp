@@ -37,52 +37,7 @@ bool writePickle(const QString& path, const c10::IValue& value)
     return writeBytes(path, QByteArray(bytes.data(), qsizetype(bytes.size())));
 }
 
-// A stored (uncompressed) zip archive, as PyTorch's writer makes them.
-QByteArray makeZip(const QVector<QPair<QString, QByteArray>>& files)
-{
-    QByteArray out, central;
-    auto le16 = [](QByteArray& b, quint16 v) { char c[2]; qToLittleEndian(v, c); b.append(c, 2); };
-    auto le32 = [](QByteArray& b, quint32 v) { char c[4]; qToLittleEndian(v, c); b.append(c, 4); };
-    for (const auto& f : files) {
-        const QByteArray name = f.first.toUtf8();
-        const quint32 crc = quint32(0); // readers of ours do not check it
-        const quint32 offset = quint32(out.size());
-        le32(out, 0x04034b50); le16(out, 20); le16(out, 0); le16(out, 0); le16(out, 0); le16(out, 0);
-        le32(out, crc); le32(out, quint32(f.second.size())); le32(out, quint32(f.second.size()));
-        le16(out, quint16(name.size())); le16(out, 0);
-        out += name;
-        out += f.second;
-        le32(central, 0x02014b50); le16(central, 20); le16(central, 20); le16(central, 0); le16(central, 0);
-        le16(central, 0); le16(central, 0); le32(central, crc); le32(central, quint32(f.second.size()));
-        le32(central, quint32(f.second.size())); le16(central, quint16(name.size())); le16(central, 0);
-        le16(central, 0); le16(central, 0); le16(central, 0); le32(central, 0); le32(central, offset);
-        central += name;
-    }
-    const quint32 cdOffset = quint32(out.size());
-    out += central;
-    le32(out, 0x06054b50); le16(out, 0); le16(out, 0); le16(out, quint16(files.size())); le16(out, quint16(files.size()));
-    le32(out, quint32(central.size())); le32(out, cdOffset); le16(out, 0);
-    return out;
-}
-
 } // namespace
-
-bool writeBytes(const QString& path, const QByteArray& bytes)
-{
-    QDir().mkpath(QFileInfo(path).absolutePath());
-    QFile f(path);
-    return f.open(QIODevice::WriteOnly) && f.write(bytes) == bytes.size();
-}
-
-bool writeZip(const QString& path, const QVector<QPair<QString, QByteArray>>& files)
-{
-    return writeBytes(path, makeZip(files));
-}
-
-QByteArray zipBytes(const QVector<QPair<QString, QByteArray>>& files)
-{
-    return makeZip(files);
-}
 
 bool writeStateDict(const QString& path, int count)
 {
@@ -108,7 +63,7 @@ bool writePickledModule(const QString& path, const QString& className)
     QByteArray pkl("\x80\x02", 2);
     pkl += "c__main__\n" + className.toUtf8() + "\n";
     pkl += ")\x81}b.";
-    return writeBytes(path, makeZip({{QStringLiteral("archive/data.pkl"), pkl},
+    return writeBytes(path, zipBytes({{QStringLiteral("archive/data.pkl"), pkl},
                                      {QStringLiteral("archive/version"), QByteArray("3\n")}}));
 }
 
