@@ -218,12 +218,11 @@ Report buildReport(const QVector<RunRecord>& runs, int baselineIndex, const QMap
         row.noise = noiseOf(row.run);
         row.verdict = verdictOf(row, base);
         if (row.accuracyRunId != row.run.id && row.accuracyRunId > 0)
-            report.notes << QStringLiteral("%1: accuracy from evaluation run %2 of the same variant.").arg(row.label).arg(row.accuracyRunId);
+            report.notes << row.label + QStringLiteral(": accuracy from evaluation run %1 of the same variant.").arg(row.accuracyRunId);
     }
+    // One arg() call: chained ones would take a "%2" in the model's name for their own placeholder.
     report.title = title.isEmpty() ? QStringLiteral("%1: %2 compared with %3")
-                                         .arg(base.run.model.name)
-                                         .arg(report.rows.size() - 1)
-                                         .arg(base.label)
+                                         .arg(base.run.model.name, QString::number(report.rows.size() - 1), base.label)
                                    : title;
     if (report.rows.size() == 1)
         report.notes << QStringLiteral("Only the baseline was chosen: there is nothing to compare it with.");

@@ -56,7 +56,12 @@ ChartItem text(QPointF at, const QString& s, ChartItem::Anchor anchor = ChartIte
 QString elide(const QString& s, double width, double size = 10)
 {
     const int max = std::max(4, int(width / (0.55 * size)));
-    return s.size() <= max ? s : s.left(max - 1) + QChar(0x2026);
+    if (s.size() <= max)
+        return s;
+    qsizetype keep = max - 1;
+    if (s[keep - 1].isHighSurrogate()) // never half of a surrogate pair (an emoji, say)
+        --keep;
+    return s.left(keep) + QChar(0x2026);
 }
 
 /// Round tick values covering [lo, hi] (about \a count of them).
@@ -263,7 +268,7 @@ Chart memoryChart(const Report& r)
         }
         c.items << poly;
         c.items << line({x0, legendY - 4}, {x0 + 24, legendY - 4}, rowColor(i), 3);
-        c.items << text({x0 + 30, legendY}, QStringLiteral("%1 (peak %2 MiB)").arg(elide(r.rows[i].label, 400)).arg(double(m.peak()) / (1024.0 * 1024.0), 0, 'f', 1), ChartItem::Anchor::Start, 9);
+        c.items << text({x0 + 30, legendY}, elide(r.rows[i].label, 400) + QStringLiteral(" (peak %1 MiB)").arg(double(m.peak()) / (1024.0 * 1024.0), 0, 'f', 1), ChartItem::Anchor::Start, 9);
         legendY += 16;
     }
     c.height = legendY + 4;

@@ -108,11 +108,11 @@ QString htmlDocument(const Report& r, HtmlFlavor flavor)
     s += QStringLiteral("<meta name=\"generator\" content=\"%1\">\n<title>%2</title>\n").arg(html(r.generator), html(r.title));
     s += QStringLiteral("<style>\n%1</style>\n</head>\n<body>\n").arg(QString::fromLatin1(kCss));
     s += QStringLiteral("<h1>%1</h1>\n").arg(html(r.title));
+    // One arg() call: chained ones would take a "%3" in a label for their own placeholder.
     s += QStringLiteral("<p class=\"meta\">%1 runs compared with the baseline <b>%2</b> (run %3). Created %4 by %5 from %6.</p>\n")
-             .arg(r.rows.size())
-             .arg(html(r.rows.isEmpty() ? QString() : r.baseline().label))
-             .arg(r.rows.isEmpty() ? 0 : r.baseline().run.id)
-             .arg(html(exchange::isoTime(r.created)), html(r.generator), html(r.database.isEmpty() ? QStringLiteral("records") : r.database));
+             .arg(QString::number(r.rows.size()), html(r.rows.isEmpty() ? QString() : r.baseline().label),
+                  QString::number(r.rows.isEmpty() ? 0 : r.baseline().run.id), html(exchange::isoTime(r.created)), html(r.generator),
+                  html(r.database.isEmpty() ? QStringLiteral("records") : r.database));
 
     s += QStringLiteral("<h2>Verdicts</h2>\n<ul>\n");
     for (const ReportRow& row : r.rows) {

@@ -35,11 +35,10 @@ QString bullets(const QStringList& items, const QString& indent = {})
 QString markdownDocument(const Report& r)
 {
     QString s = QStringLiteral("# %1\n\n").arg(markdown(r.title));
+    // One arg() call: chained ones would take a "%3" in a label for their own placeholder.
     s += QStringLiteral("%1 runs compared with the baseline **%2** (run %3). Created %4 by %5.\n\n")
-             .arg(r.rows.size())
-             .arg(markdown(r.baseline().label))
-             .arg(r.baseline().run.id)
-             .arg(exchange::isoTime(r.created), markdown(r.generator));
+             .arg(QString::number(r.rows.size()), markdown(r.baseline().label), QString::number(r.baseline().run.id),
+                  exchange::isoTime(r.created), markdown(r.generator));
 
     s += QStringLiteral("## Verdicts\n\n");
     for (const ReportRow& x : r.rows) {

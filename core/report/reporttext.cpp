@@ -21,16 +21,31 @@ QString markdown(const QString& text)
     // Cells and list items are inline context: escaping what starts emphasis, code, links,
     // images, raw HTML, entities, strikethrough, math and mentions keeps user text literal
     // (CommonMark lets a backslash escape any ASCII punctuation) and pipes cannot split a cell.
+    // The text also follows "- " in list items, where its start would be read as the start of a
+    // block: a heading ("# x"), a nested list ("- x", "+ x", "1. x", "1) x"), a thematic break
+    // ("---", "- - -") or indented code (leading spaces). So the text is trimmed and such a start
+    // escaped ("-0.07 pt" and "3.93x" stay as they are).
     static const QString special = QStringLiteral("\\`*_[]<>|&~!$@");
-    QString s;
-    s.reserve(text.size() + 8);
-    for (QChar c : text) {
+    QString folded = text;
+    for (QChar& c : folded) {
         if (c == QLatin1Char('\n') || c == QLatin1Char('\r') || c == QLatin1Char('\t'))
-            s += QLatin1Char(' ');
-        else if (special.contains(c))
-            s += QLatin1Char('\\') + c;
-        else
-            s += c;
+            c = QLatin1Char(' ');
+    }
+    folded = folded.trimmed();
+    auto spaceAfter = [&](qsizetype i) { return i + 1 >= folded.size() || folded[i + 1] == QLatin1Char(' '); };
+    qsizetype digits = 0; // a leading run of digits: "1. " and "1) " start ordered lists
+    while (digits < folded.size() && folded[digits].unicode() >= '0' && folded[digits].unicode() <= '9')
+        ++digits;
+    const bool thematicBreak = folded.count(QLatin1Char('-')) >= 3 && folded.count(QLatin1Char('-')) + folded.count(QLatin1Char(' ')) == folded.size();
+    QString s;
+    s.reserve(folded.size() + 8);
+    for (qsizetype i = 0; i < folded.size(); ++i) {
+        const QChar c = folded[i];
+        if (special.contains(c) || (i == 0 && c == QLatin1Char('#'))
+            || (i == 0 && (c == QLatin1Char('-') || c == QLatin1Char('+')) && (spaceAfter(i) || thematicBreak))
+            || (i == digits && i > 0 && (c == QLatin1Char('.') || c == QLatin1Char(')')) && spaceAfter(i)))
+            s += QLatin1Char('\\');
+        s += c;
     }
     return s;
 }

@@ -16,8 +16,10 @@ namespace qs::report::detail {
 // ---- escaping ---------------------------------------------------------------------------------
 /// Text for HTML element content and double- or single-quoted attributes.
 QString html(const QString& text);
-/// Text for a Markdown table cell or line: Markdown punctuation and inline HTML disarmed with
-/// backslashes, pipes escaped, line breaks folded into spaces.
+/// Text for a Markdown table cell, list item or line: Markdown punctuation and inline HTML
+/// disarmed with backslashes, pipes escaped, line breaks folded into spaces, outer white space
+/// trimmed, and a start that would open a block in a list item ("# ", "- ", "+ ", "---", "1. ",
+/// "1) ") escaped.
 QString markdown(const QString& text);
 /// A CSV field (RFC 4180): quoted when needed, quotes doubled; text that a spreadsheet would
 /// run as a formula (=, +, -, @ first) is prefixed with an apostrophe.
