@@ -166,12 +166,51 @@ void runImportSeeds(QMap<QString, QByteArray>& out)
     out.insert(QStringLiteral("timeline.qsv"), samplecodec::encode(QVector<const QVector<qint64>*>{&t, &a, &f}));
 }
 
+QByteArray texts(char shape, const QStringList& parts)
+{
+    QByteArray b(1, shape);
+    for (int i = 0; i < parts.size(); ++i) {
+        if (i > 0)
+            b.append('\0');
+        b.append(parts[i].toUtf8());
+    }
+    return b;
+}
+
+void reportSeeds(QMap<QString, QByteArray>& out)
+{
+    // Byte 0: the report's shape (see fuzz_report.cpp); then NUL-separated texts: title, database,
+    // note, and per run uuid, kind, error, model name, path, (sha256), scheme, engine, artifact,
+    // mode, ... (used cyclically).
+    out.insert(QStringLiteral("plain"),
+               texts(0x45, {QStringLiteral("CNN: FP32 against INT8"), QStringLiteral("/home/me/.local/share/quantscope/runs.db"),
+                            QStringLiteral("measured on the lab Pi"), QStringLiteral("0b6f7d0e-1c1e-4a57-9f0e-2b5d1e0c9a11"),
+                            QStringLiteral("bench"), QString(), QStringLiteral("cnn.pt"), QStringLiteral("/models/cnn.pt"),
+                            QStringLiteral("fp32"), QString(), QStringLiteral("/models/cnn.pt"), QStringLiteral("isolated")}));
+    out.insert(QStringLiteral("one-run-empty-texts"), QByteArray(1, '\0'));
+    out.insert(QStringLiteral("html-hostile"),
+               texts(char(0xff), {QStringLiteral("<script>alert(1)</script>"), QStringLiteral("\"><img src=x onerror=alert(1)>"),
+                                  QStringLiteral("' onmouseover='x' &amp; &#39; &lt;"), QStringLiteral("</td></tr></table><svg onload=alert(1)>"),
+                                  QStringLiteral("<!-- comment --> <![CDATA[x]]>"), QStringLiteral("<style>body{display:none}</style>")}));
+    out.insert(QStringLiteral("markdown-hostile"),
+               texts(0x2e, {QStringLiteral("a|b\nc | d"), QStringLiteral("**bold** _em_ `code` ~~s~~"), QStringLiteral("[link](http://evil.example)"),
+                            QStringLiteral("![img](http://evil.example/x.png)"), QStringLiteral("<b>raw</b> &amp; \\|"), QStringLiteral("trailing backslash\\"),
+                            QStringLiteral("line\r\nbreak\rcr"), QStringLiteral("@mention $math$ !bang")}));
+    out.insert(QStringLiteral("csv-hostile"),
+               texts(0x13, {QStringLiteral("=1+1"), QStringLiteral("+cmd|' /C calc'!A0"), QStringLiteral("-2"), QStringLiteral("@SUM(A1:A9)"),
+                            QStringLiteral("\ttab"), QStringLiteral("\rcr"), QStringLiteral("a,b"), QStringLiteral("\"quoted\" \"\""), QStringLiteral(" lead"),
+                            QStringLiteral("trail "), QStringLiteral("multi\nline\r\nfield"), QStringLiteral("it's")}));
+    out.insert(QStringLiteral("unicode"),
+               texts(char(0xa4), {QStringLiteral("Modèle «naïf» 模型 \u0645\u062f\u0644"), QStringLiteral("\u202etxt.exe"),
+                                  QStringLiteral("zero\u200bwidth"), QString(60, QChar(0x00e9)), QStringLiteral("\u2028sep\u2029par\u0085nel")}));
+}
+
 } // namespace
 
 QStringList targetNames()
 {
     return {QStringLiteral("modelloader"), QStringLiteral("inputspec"), QStringLiteral("idx"), QStringLiteral("tensorfile"),
-            QStringLiteral("imagefolder"), QStringLiteral("runimport")};
+            QStringLiteral("imagefolder"), QStringLiteral("runimport"), QStringLiteral("report")};
 }
 
 QMap<QString, QByteArray> seeds(const QString& target)
@@ -223,6 +262,8 @@ QMap<QString, QByteArray> seeds(const QString& target)
         imageFolderSeeds(out);
     } else if (target == QLatin1String("runimport")) {
         runImportSeeds(out);
+    } else if (target == QLatin1String("report")) {
+        reportSeeds(out);
     }
     for (auto it = out.begin(); it != out.end();) {
         if (it.value().isEmpty())
