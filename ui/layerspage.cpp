@@ -3,6 +3,7 @@
 
 #include "ui/fallbackstepmodel.h"
 #include "ui/messagebanner.h"
+#include "ui/rangetablemodel.h"
 #include "ui/sensitivitytablemodel.h"
 #include "ui/studiocontext.h"
 
@@ -16,11 +17,13 @@
 #include "plots/metricformat.h"
 #include "plots/sensitivityplot.h"
 #include "plots/tradeoffplot.h"
+#include "plots/valuehistogramplot.h"
 
 #include <QtConcurrent/QtConcurrentRun>
 #include <QtCore/QDir>
 #include <QtCore/QFileInfo>
 #include <QtCore/QFutureWatcher>
+#include <QtCore/QItemSelectionModel>
 #include <QtCore/QSortFilterProxyModel>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
@@ -78,6 +81,19 @@ PreparedData prepareData(const QString& dataPath, qint64 samples, const QString&
     return p;
 }
 
+// A result's notes as sentences on lines of their own, after its summary.
+QString notesHtml(const QStringList& notes)
+{
+    QString html;
+    for (QString n : notes) {
+        if (n.isEmpty())
+            continue;
+        n[0] = n[0].toUpper();
+        html += QStringLiteral("<br>") + n.toHtmlEscaped() + (n.endsWith(QLatin1Char('.')) ? QString() : QStringLiteral("."));
+    }
+    return html;
+}
+
 QTableView* makeTable(QAbstractItemModel* model, int sortRole, QWidget* parent)
 {
     auto* proxy = new QSortFilterProxyModel(parent);
@@ -124,10 +140,17 @@ LayersPage::LayersPage(StudioContext* context, QWidget* parent)
     , m_fallbackBanner(new MessageBanner(this))
     , m_stepPlot(new plots::TradeoffPlot(this))
     , m_steps(new FallbackStepModel(this))
+    , m_bins(new QSpinBox(this))
+    , m_rangesButton(new QPushButton(tr("Show Ranges"), this))
+    , m_rangeSummary(new QLabel(this))
+    , m_ranges(new RangeTableModel(this))
+    , m_histogram(new plots::ValueHistogramPlot(this))
+    , m_logScale(new QCheckBox(tr("&Logarithmic counts"), this))
 {
     setObjectName(QStringLiteral("layersPage"));
     qRegisterMetaType<qs::SensitivityResult>();
     qRegisterMetaType<qs::FallbackResult>();
+    qRegisterMetaType<qs::LayerDiagnosis>();
     auto* outer = new QHBoxLayout(this);
     outer->setContentsMargins(0, 0, 0, 0);
     auto* splitter = new QSplitter(Qt::Horizontal, this);
@@ -206,6 +229,20 @@ LayersPage::LayersPage(StudioContext* context, QWidget* parent)
     fallbackForm->addRow(m_fallback);
     form->addWidget(fallbackBox);
 
+    auto* rangesBox = new QGroupBox(tr("Ranges"), config);
+    auto* rangesForm = new QFormLayout(rangesBox);
+    m_bins->setObjectName(QStringLiteral("histogramBins"));
+    m_bins->setRange(8, 1024);
+    m_bins->setValue(LayerDiagnosisOptions().bins);
+    m_bins->setToolTip(tr("Histogram bins of each weight and activation"));
+    rangesForm->addRow(tr("B&ins:"), m_bins);
+    m_rangesButton->setObjectName(QStringLiteral("showRanges"));
+    m_rangesButton->setToolTip(tr("Each weight's and activation's values against the range the scheme chooses, with the error "
+                                  "and the share clipped; static schemes calibrate first (Ctrl+Shift+L)"));
+    m_rangesButton->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_L));
+    rangesForm->addRow(m_rangesButton);
+    form->addWidget(rangesBox);
+
     m_cancel->setObjectName(QStringLiteral("cancelDiagnosis"));
     form->addWidget(m_cancel, 0, Qt::AlignLeft);
     m_progress->setRange(0, 1000);
@@ -258,6 +295,36 @@ LayersPage::LayersPage(StudioContext* context, QWidget* parent)
     fallbackSplit->setStretchFactor(1, 2);
     fallbackLayout->addWidget(fallbackSplit, 1);
     m_tabs->addTab(fallbackTab, tr("Fallback"));
+
+    auto* rangesTab = new QWidget;
+    auto* rangesLayout = new QVBoxLayout(rangesTab);
+    m_rangeSummary->setObjectName(QStringLiteral("rangeSummary"));
+    m_rangeSummary->setWordWrap(true);
+    m_rangeSummary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_rangeSummary->setText(tr("Show Ranges to see each weight's and activation's values against the range the scheme "
+                               "chooses: a range wider than the values wastes levels, a narrower one clips."));
+    rangesLayout->addWidget(m_rangeSummary);
+    auto* rangesSplit = new QSplitter(Qt::Vertical, rangesTab);
+    auto* histogramBox = new QWidget(rangesSplit);
+    auto* histogramLayout = new QVBoxLayout(histogramBox);
+    histogramLayout->setContentsMargins(0, 0, 0, 0);
+    m_histogram->setObjectName(QStringLiteral("rangeHistogram"));
+    m_histogram->setMinimumHeight(220);
+    m_histogram->setEmptyText(tr("Show Ranges, then pick a weight or an activation in the table."));
+    histogramLayout->addWidget(m_histogram, 1);
+    m_logScale->setObjectName(QStringLiteral("histogramLog"));
+    m_logScale->setChecked(true);
+    m_logScale->setToolTip(tr("The tails of weight distributions, where clipping happens, vanish on a linear axis"));
+    histogramLayout->addWidget(m_logScale, 0, Qt::AlignLeft);
+    rangesSplit->addWidget(histogramBox);
+    m_rangeTable = makeTable(m_ranges, RangeTableModel::SortRole, rangesSplit);
+    m_rangeTable->setObjectName(QStringLiteral("rangeTable"));
+    m_rangeTable->setSelectionMode(QAbstractItemView::SingleSelection);
+    rangesSplit->addWidget(m_rangeTable);
+    rangesSplit->setStretchFactor(0, 3);
+    rangesSplit->setStretchFactor(1, 2);
+    rangesLayout->addWidget(rangesSplit, 1);
+    m_tabs->addTab(rangesTab, tr("Ranges"));
     m_tabs->setObjectName(QStringLiteral("layersTabs"));
     splitter->addWidget(m_tabs);
     splitter->setStretchFactor(0, 0);
@@ -271,6 +338,9 @@ LayersPage::LayersPage(StudioContext* context, QWidget* parent)
     });
     connect(m_analyze, &QPushButton::clicked, this, &LayersPage::analyze);
     connect(m_fallback, &QPushButton::clicked, this, &LayersPage::findFallback);
+    connect(m_rangesButton, &QPushButton::clicked, this, &LayersPage::showRanges);
+    connect(m_rangeTable->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &LayersPage::showHistogramOf);
+    connect(m_logScale, &QCheckBox::toggled, m_histogram, &plots::ValueHistogramPlot::setLogScale);
     connect(m_cancel, &QPushButton::clicked, this, &LayersPage::cancel);
     connect(m_dataPath, &QLineEdit::textChanged, this, &LayersPage::updateState);
     connect(m_metric, &QComboBox::currentIndexChanged, this, &LayersPage::updateBudgetUnit);
@@ -301,6 +371,8 @@ void LayersPage::modelChanged()
     m_steps->clear();
     m_plot->setScores({}, {});
     m_stepPlot->setPoints({});
+    m_ranges->clear();
+    m_histogram->setHistogram({});
     m_summary->clear();
     m_fallbackBanner->setMessage(MessageBanner::Kind::Info, QString());
     m_lastSensitivity.reset();
@@ -338,6 +410,7 @@ void LayersPage::updateState()
     auto o = options();
     m_analyze->setEnabled(!running && o.ok());
     m_fallback->setEnabled(!running && o.ok());
+    m_rangesButton->setEnabled(!running && o.ok());
     m_cancel->setEnabled(running && !m_job.isNull());
     m_progress->setVisible(running);
     if (!running)
@@ -396,6 +469,11 @@ void LayersPage::setBudget(double budget)
     m_budget->setValue(budget);
 }
 
+void LayersPage::setBins(int bins)
+{
+    m_bins->setValue(bins);
+}
+
 QString LayersPage::diagnosisKey() const
 {
     return QStringList{m_context->hasModel() ? m_context->model().info.path : QString(), m_scheme->currentData().toString(),
@@ -413,6 +491,11 @@ void LayersPage::analyze()
 void LayersPage::findFallback()
 {
     start(Work::Fallback);
+}
+
+void LayersPage::showRanges()
+{
+    start(Work::Ranges);
 }
 
 void LayersPage::cancel()
@@ -461,7 +544,18 @@ void LayersPage::launch(Work work, const DiagnosisOptions& options, const Datase
 {
     const QString key = diagnosisKey();
     Job* job = nullptr;
-    if (work == Work::Sensitivity) {
+    if (work == Work::Ranges) {
+        LayerDiagnosisOptions d;
+        d.quant = options.quant;
+        d.bins = m_bins->value();
+        // Static schemes choose activation ranges on the calibration set the ranking would use.
+        auto* r = new LayerDiagnosisJob(m_context->model().model, d, options.calibration.value_or(data));
+        connect(r, &LayerDiagnosisJob::diagnosed, this, [this](const LayerDiagnosis& result) {
+            showDiagnosis(result);
+            Q_EMIT rangesReady(result);
+        });
+        job = r;
+    } else if (work == Work::Sensitivity) {
         auto* s = new SensitivityJob(m_context->model().model, data, options);
         connect(s, &SensitivityJob::analyzed, this, [this, key](const SensitivityResult& r) {
             m_sensitivityKey = key;
@@ -543,12 +637,7 @@ void LayersPage::showSensitivity(const SensitivityResult& r)
     }
     lines << tr("Took %1 s.").arg(QLocale().toString(r.seconds, 'f', 1));
     QString text = lines.join(QLatin1Char(' '));
-    for (QString n : r.notes) {
-        if (n.isEmpty())
-            continue;
-        n[0] = n[0].toUpper();
-        text += QStringLiteral("<br>") + n.toHtmlEscaped() + (n.endsWith(QLatin1Char('.')) ? QString() : QStringLiteral("."));
-    }
+    text += notesHtml(r.notes);
     m_summary->setText(text);
     m_tabs->setCurrentIndex(0);
 }
@@ -597,6 +686,57 @@ void LayersPage::showFallback(const FallbackResult& r)
         text += tr("<br>Saved as %1: add it on the Benchmark page to measure it.").arg(paths::pretty(r.variant.artifactPath).toHtmlEscaped());
     m_fallbackBanner->setMessage(r.met ? MessageBanner::Kind::Positive : MessageBanner::Kind::Warning, text);
     m_tabs->setCurrentIndex(1);
+}
+
+} // namespace qs::ui
+
+namespace qs::ui {
+
+void LayersPage::showDiagnosis(const LayerDiagnosis& r)
+{
+    m_ranges->setDiagnosis(r);
+    m_rangeTable->resizeColumnsToContents();
+    int quantized = 0;
+    for (const WeightDiagnosis& w : r.weights)
+        quantized += w.quantized ? 1 : 0;
+    QStringList lines;
+    const QString scheme = r.engine.isEmpty() ? r.scheme : QStringLiteral("%1 (%2)").arg(r.scheme, r.engine);
+    lines << tr("<b>%1</b>: %2 of %3 quantized").arg(scheme.toHtmlEscaped()).arg(quantized).arg(plots::countText(r.weights.size(), tr("weight"), tr("weights")));
+    if (!r.granularity.isEmpty())
+        lines.last() += tr(" %1").arg(r.granularity.toHtmlEscaped());
+    if (!r.activations.isEmpty())
+        lines << tr("%1 ranged by the %2 observer on %3 from %4")
+                     .arg(plots::countText(r.activations.size(), tr("activation"), tr("activations")), r.observer.toHtmlEscaped(),
+                          plots::countText(r.calibrationSamples, tr("sample"), tr("samples")),
+                          QFileInfo(r.calibrationSource).fileName().toHtmlEscaped());
+    const int worst = m_ranges->worstRow();
+    QString text = lines.join(QStringLiteral("; ")) + QLatin1Char('.');
+    if (worst >= 0) {
+        const QModelIndex sqnr = m_ranges->index(worst, RangeTableModel::SqnrColumn);
+        text += tr(" Lowest SQNR: <b>%1</b> (%2 dB, %3 clipped).")
+                    .arg(m_ranges->index(worst, RangeTableModel::TensorColumn).data().toString().toHtmlEscaped(), sqnr.data().toString(),
+                         m_ranges->index(worst, RangeTableModel::ClippedColumn).data().toString());
+    }
+    text += tr(" Took %1 s.").arg(QLocale().toString(r.seconds, 'f', 1));
+    text += notesHtml(r.notes);
+    m_rangeSummary->setText(text);
+    // The tensor the scheme hurts most is the one to look at first.
+    auto* proxy = static_cast<QSortFilterProxyModel*>(m_rangeTable->model());
+    const QModelIndex first = proxy->mapFromSource(m_ranges->index(std::max(0, worst), 0));
+    if (first.isValid()) {
+        m_rangeTable->setCurrentIndex(first);
+        m_rangeTable->scrollTo(first);
+    } else {
+        m_histogram->setHistogram({});
+    }
+    m_tabs->setCurrentIndex(2);
+}
+
+void LayersPage::showHistogramOf(const QModelIndex& proxyIndex)
+{
+    auto* proxy = static_cast<QSortFilterProxyModel*>(m_rangeTable->model());
+    const QModelIndex source = proxy->mapToSource(proxyIndex);
+    m_histogram->setHistogram(source.isValid() ? m_ranges->histogram(source.row()) : plots::ValueHistogram{});
 }
 
 } // namespace qs::ui

@@ -3,6 +3,7 @@
 
 #include "core/common/error.h"
 #include "core/eval/diagnosis.h"
+#include "core/eval/layerdiagnosis.h"
 
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
@@ -27,6 +28,7 @@ class Job;
 namespace qs::plots {
 class SensitivityPlot;
 class TradeoffPlot;
+class ValueHistogramPlot;
 } // namespace qs::plots
 
 namespace qs::ui {
@@ -35,10 +37,12 @@ class StudioContext;
 class MessageBanner;
 class SensitivityTableModel;
 class FallbackStepModel;
+class RangeTableModel;
 
 /// \brief The Layers page: which layers suffer from quantization. Ranks the layers of the open
-/// model by what quantizing each alone costs (SensitivityJob), and finds the fewest layers to
-/// keep in FP32 for an accuracy budget (FallbackJob), with every step it took.
+/// model by what quantizing each alone costs (SensitivityJob), finds the fewest layers to keep
+/// in FP32 for an accuracy budget (FallbackJob), with every step it took, and shows why: each
+/// weight's and activation's values against the range the scheme chose (LayerDiagnosisJob).
 class LayersPage : public QWidget
 {
     Q_OBJECT
@@ -55,9 +59,14 @@ public:
     void setData(const QString& path, int samples);
     void setMetric(DiagnosisMetric metric);
     void setBudget(double budget);
+    void setBins(int bins);
 
     SensitivityTableModel* sensitivityModel() const { return m_sensitivity; }
     FallbackStepModel* stepModel() const { return m_steps; }
+    RangeTableModel* rangeModel() const { return m_ranges; }
+    QTableView* rangeTable() const { return m_rangeTable; }
+    plots::ValueHistogramPlot* histogramPlot() const { return m_histogram; }
+    QLabel* rangeSummary() const { return m_rangeSummary; }
     plots::SensitivityPlot* sensitivityPlot() const { return m_plot; }
     plots::TradeoffPlot* stepPlot() const { return m_stepPlot; }
     QTabWidget* tabs() const { return m_tabs; }
@@ -69,16 +78,19 @@ public Q_SLOTS:
     void analyze();
     /// Runs the accuracy-aware fallback with the budget.
     void findFallback();
+    /// Diagnoses every weight and activation: histograms against the ranges (Run → Show Ranges).
+    void showRanges();
     void cancel();
 
 Q_SIGNALS:
     void sensitivityReady(const qs::SensitivityResult& result);
     void fallbackReady(const qs::FallbackResult& result);
+    void rangesReady(const qs::LayerDiagnosis& result);
     /// The job ended (done, failed or cancelled).
     void diagnosisFinished();
 
 private:
-    enum class Work { Sensitivity, Fallback };
+    enum class Work { Sensitivity, Fallback, Ranges };
     void start(Work work);
     void launch(Work work, const DiagnosisOptions& options, const Dataset& data);
     void modelChanged();
@@ -86,6 +98,8 @@ private:
     void updateBudgetUnit();
     void showSensitivity(const SensitivityResult& result);
     void showFallback(const FallbackResult& result);
+    void showDiagnosis(const LayerDiagnosis& result);
+    void showHistogramOf(const QModelIndex& proxyIndex);
     QString demoDataPath(bool calibration) const;
     /// What a sensitivity result was computed for: reused by the fallback when it matches.
     QString diagnosisKey() const;
@@ -116,6 +130,13 @@ private:
     plots::TradeoffPlot* m_stepPlot;
     QTableView* m_stepTable;
     FallbackStepModel* m_steps;
+    QSpinBox* m_bins;
+    QPushButton* m_rangesButton;
+    QLabel* m_rangeSummary;
+    QTableView* m_rangeTable;
+    RangeTableModel* m_ranges;
+    plots::ValueHistogramPlot* m_histogram;
+    QCheckBox* m_logScale;
     QPointer<Job> m_job;
     bool m_preparing = false;
     QString m_sensitivityKey; ///< diagnosisKey() of the result shown

@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The Layers page on the demo CNN, driven like a user: per-layer sensitivity (top-1 and SQNR)
 // on a few hundred test images, the ranked chart and table, the accuracy-aware fallback with
-// its steps, cancellation.
+// its steps, the weight and activation ranges with their histograms, cancellation.
 #include "ui/fallbackstepmodel.h"
 #include "ui/layerspage.h"
 #include "ui/messagebanner.h"
+#include "ui/rangetablemodel.h"
 #include "ui/sensitivitytablemodel.h"
 #include "ui/studiocontext.h"
 
 #include "plots/sensitivityplot.h"
 #include "plots/tradeoffplot.h"
+#include "plots/valuehistogramplot.h"
 
 #include <QtCore/QFileInfo>
+#include <QtCore/QSortFilterProxyModel>
 #include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QtTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
@@ -51,6 +55,7 @@ private Q_SLOTS:
         m_page = std::make_unique<LayersPage>(m_context.get());
         new QAbstractItemModelTester(m_page->sensitivityModel(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_page.get());
         new QAbstractItemModelTester(m_page->stepModel(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_page.get());
+        new QAbstractItemModelTester(m_page->rangeModel(), QAbstractItemModelTester::FailureReportingMode::QtTest, m_page.get());
         m_page->resize(1300, 850);
         m_page->show();
         QVERIFY(!m_page->findChild<QPushButton*>(QStringLiteral("rankLayers"))->isEnabled()); // no model yet
@@ -179,6 +184,110 @@ private Q_SLOTS:
         for (const QString& layer : f.fp32Layers)
             QVERIFY2(m_page->fallbackBanner()->text().contains(layer), qPrintable(m_page->fallbackBanner()->text()));
         QCOMPARE(m_page->tabs()->currentIndex(), 1);
+    }
+
+    // The plotted histogram is the row's: same counts, same extent, the scheme's range as its lines.
+    static void checkPlotShowsRow(const LayersPage& page, int row)
+    {
+        const plots::ValueHistogram want = page.rangeModel()->histogram(row);
+        const plots::ValueHistogram& shown = page.histogramPlot()->histogram();
+        QCOMPARE(shown.title, want.title);
+        QCOMPARE(shown.counts, want.counts);
+        QCOMPARE(shown.lo, want.lo);
+        QCOMPARE(shown.hi, want.hi);
+        QVERIFY(!page.histogramPlot()->isEmpty());
+    }
+
+    void showsWeightAndActivationRanges()
+    {
+        m_page->setScheme(QStringLiteral("static-int8"));
+        m_page->setData(m_testData, 300);
+        m_page->setBins(48);
+        QSignalSpy ready(m_page.get(), &LayersPage::rangesReady);
+        QSignalSpy finished(m_page.get(), &LayersPage::diagnosisFinished);
+        QTest::mouseClick(m_page->findChild<QPushButton*>(QStringLiteral("showRanges")), Qt::LeftButton);
+        QVERIFY(m_page->isRunning());
+        QVERIFY(finished.wait(600000));
+        QVERIFY2(ready.size() == 1, qPrintable(m_page->findChild<MessageBanner*>(QStringLiteral("layersBanner"))->text()));
+        const LayerDiagnosis r = ready.at(0).at(0).value<LayerDiagnosis>();
+        QCOMPARE(r.scheme, QStringLiteral("static-int8"));
+        QCOMPARE(r.bins, 48);
+        QVERIFY(r.weights.size() >= 2);
+        QVERIFY(!r.activations.isEmpty()); // static INT8 ranges activations on the calibration set
+        QVERIFY2(r.calibrationSource.contains(QStringLiteral("calib")), qPrintable(r.calibrationSource)); // the demo's training images
+
+        // One row per weight, then per activation, in model order; their numbers as the diagnosis has them.
+        const RangeTableModel* model = m_page->rangeModel();
+        QCOMPARE(model->rowCount(), r.weights.size() + r.activations.size());
+        for (int i = 0; i < r.weights.size(); ++i) {
+            QCOMPARE(model->index(i, RangeTableModel::TensorColumn).data().toString(), r.weights[i].tensor);
+            QCOMPARE(model->index(i, RangeTableModel::KindColumn).data().toString(), QStringLiteral("weight"));
+            QCOMPARE(model->index(i, 0).data(RangeTableModel::QuantizedRole).toBool(), r.weights[i].quantized);
+            QCOMPARE(model->histogram(i).counts.size(), 48);
+        }
+        const int a0 = int(r.weights.size());
+        for (int i = 0; i < r.activations.size(); ++i) {
+            const ActivationDiagnosis& a = r.activations[i];
+            QCOMPARE(model->index(a0 + i, RangeTableModel::KindColumn).data().toString(), QStringLiteral("activation"));
+            QCOMPARE(model->index(a0 + i, RangeTableModel::SqnrColumn).data(RangeTableModel::SortRole).toDouble(), a.sqnrDb);
+            const plots::ValueHistogram h = model->histogram(a0 + i);
+            QCOMPARE(h.rangeLo, a.range.clipMin);
+            QCOMPARE(h.rangeHi, a.range.clipMax);
+            double total = 0;
+            for (double c : h.counts)
+                total += c;
+            QCOMPARE(qint64(total), a.histogram.total());
+            QVERIFY(a.histogram.total() > 0);
+        }
+
+        // The page opens on the tensor the scheme hurts most, its histogram plotted with the range.
+        QCOMPARE(m_page->tabs()->currentIndex(), 2);
+        const int worst = model->worstRow();
+        QVERIFY(worst >= 0);
+        for (int i = 0; i < model->rowCount(); ++i) {
+            if (model->index(i, 0).data(RangeTableModel::QuantizedRole).toBool())
+                QVERIFY(model->index(i, RangeTableModel::SqnrColumn).data(RangeTableModel::SortRole).toDouble()
+                        >= model->index(worst, RangeTableModel::SqnrColumn).data(RangeTableModel::SortRole).toDouble());
+        }
+        QTableView* table = m_page->rangeTable();
+        auto* proxy = qobject_cast<QSortFilterProxyModel*>(table->model());
+        QVERIFY(proxy);
+        QCOMPARE(proxy->mapToSource(table->currentIndex()).row(), worst);
+        checkPlotShowsRow(*m_page, worst);
+        QVERIFY(std::isfinite(m_page->histogramPlot()->histogram().rangeLo));
+        const QString summary = m_page->rangeSummary()->text();
+        QVERIFY2(summary.contains(model->index(worst, RangeTableModel::TensorColumn).data().toString().toHtmlEscaped())
+                     && summary.contains(QStringLiteral("observer")),
+                 qPrintable(summary));
+
+        // Picking another row, as a user clicks it, plots that one.
+        const QModelIndex activation = proxy->mapFromSource(model->index(a0 == worst ? a0 + 1 < model->rowCount() ? a0 + 1 : 0 : a0, 0));
+        table->setCurrentIndex(activation);
+        checkPlotShowsRow(*m_page, proxy->mapToSource(activation).row());
+        // Sorting by SQNR puts the worst first and keeps the plot on the picked row.
+        table->sortByColumn(RangeTableModel::SqnrColumn, Qt::AscendingOrder);
+        QCOMPARE(proxy->mapToSource(proxy->index(0, 0)).row(), worst);
+        checkPlotShowsRow(*m_page, proxy->mapToSource(table->currentIndex()).row());
+        auto* log = m_page->findChild<QCheckBox*>(QStringLiteral("histogramLog"));
+        QVERIFY(log->isChecked());
+        log->click();
+        QVERIFY(!m_page->histogramPlot()->isEmpty());
+
+        // A weight-only scheme: weights with their per-block ranges (one block a row: per channel), no activations.
+        m_page->setScheme(QStringLiteral("weight-int4"));
+        ready.clear();
+        m_page->showRanges();
+        QVERIFY(finished.wait(600000));
+        QCOMPARE(ready.size(), 1);
+        const LayerDiagnosis w = ready.at(0).at(0).value<LayerDiagnosis>();
+        QVERIFY(w.activations.isEmpty());
+        QCOMPARE(model->rowCount(), w.weights.size());
+        for (int i = 0; i < w.weights.size(); ++i) {
+            if (w.weights[i].quantized)
+                QVERIFY(w.weights[i].range.kind == QuantRange::Kind::PerBlock || w.weights[i].range.kind == QuantRange::Kind::PerChannel);
+        }
+        checkPlotShowsRow(*m_page, model->worstRow());
+        m_page->setScheme(QStringLiteral("static-int8"));
     }
 
     void cancels()

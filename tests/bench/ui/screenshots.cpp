@@ -151,19 +151,23 @@ int main(int argc, char** argv)
     }
 
     // Rank the demo's layers for INT4 weights (which cost it accuracy, unlike INT8) and find
-    // what to keep in FP32 to lose at most half a point.
+    // what to keep in FP32 to lose at most half a point; then the weight and activation ranges
+    // static INT8 chooses.
     LayersPage* layers = window.layersPage();
     window.showPage(layers);
     layers->setScheme(QStringLiteral("weight-int4"));
     layers->setData(layers->findChild<QLineEdit*>(QStringLiteral("diagnosisData"))->text(), 2000);
-    for (bool fallback : {false, true}) {
+    for (int work = 0; work < 3; ++work) {
         bool done = false;
         auto c = QObject::connect(layers, &LayersPage::diagnosisFinished, &app, [&] { done = true; });
-        if (fallback) {
+        if (work == 0) {
+            layers->analyze();
+        } else if (work == 1) {
             layers->setBudget(0.5);
             layers->findFallback();
         } else {
-            layers->analyze();
+            layers->setScheme(QStringLiteral("static-int8"));
+            layers->showRanges();
         }
         if (!waitFor([&] { return done; }, 900000)) {
             std::fprintf(stderr, "screenshots: the layer diagnosis did not finish\n");
@@ -204,7 +208,7 @@ int main(int argc, char** argv)
         else
             std::printf("%s\n", qPrintable(path));
         if (page == layers) {
-            // Both halves of the Layers page: the ranking, then the fallback's steps.
+            // The three tabs of the Layers page: the ranking, the fallback's steps, the ranges.
             layers->tabs()->setCurrentIndex(0);
             settle(400);
             window.grab().save(path);
@@ -213,6 +217,11 @@ int main(int argc, char** argv)
             const QString steps = out.filePath(name + QStringLiteral("-fallback") + suffix + QStringLiteral(".png"));
             if (window.grab().save(steps))
                 std::printf("%s\n", qPrintable(steps));
+            layers->tabs()->setCurrentIndex(2);
+            settle(400);
+            const QString ranges = out.filePath(name + QStringLiteral("-ranges") + suffix + QStringLiteral(".png"));
+            if (window.grab().save(ranges))
+                std::printf("%s\n", qPrintable(ranges));
         }
     }
     return 0;
