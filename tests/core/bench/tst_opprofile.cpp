@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Per-op profile of FP32 against a quantized variant: the ops each graph calls are found with
 // the right counts and kinds (quantize, dequantize, int8, fp32), layers kept in FP32 show up as
-// fp32 ops, and the CLI reports it. No timing is asserted: only what ran, not how fast.
+// fp32 ops, and the CLI reports it. No op is asserted to be fast; only that the op times add up to
+// the forward they were measured in (ratios, no fixed timings: docs/benchmarks.md has the figures).
 #include "core/bench/opprofile.h"
 #include "core/jobs/jobrunner.h"
 #include "core/model/modelfactory.h"
@@ -108,6 +109,49 @@ private Q_SLOTS:
         auto back = OpProfileComparison::fromJson(QJsonDocument::fromJson(QJsonDocument(r->toJson()).toJson()).object());
         QVERIFY(back.ok());
         QCOMPARE(back->toJson(), r->toJson());
+    }
+
+    // The profiler must not change what it measures. It once did: its callbacks allocated per op
+    // (a context, the name as a QString, hash nodes), which changed how the forward's tensors were
+    // placed on the heap; the forward page-faulted more and the ops that allocated took the time
+    // (FP32 forwards 40% slower under the profiler; aten::quantize_per_tensor reported at ~10x the
+    // whole unprofiled forward). Here, at the batch where it was seen: the ops add up to the
+    // forward, the profiled forward takes about as long as the unprofiled one, and quantizing the
+    // input is a fraction of the forward, as PyTorch's own profiler shows (about 10%).
+    void opTimesAddUpToTheForward()
+    {
+        auto fp32 = modelfactory::smallCnn(10, 4);
+        QVERIFY(fp32.ok());
+        auto variant = staticInt8(*fp32);
+        QVERIFY(variant);
+        OpProfileOptions o = quick();
+        o.batch = 32;
+        o.iterations = 30;
+        o.warmup = 5;
+        auto r = profileOps(*fp32, *variant, o);
+        QVERIFY2(r.ok(), qPrintable(r.ok() ? QString() : r.error().message));
+        for (const OpProfile* p : { &r->reference, &r->variant }) {
+            double selfSum = 0;
+            for (const OpTime& t : p->ops)
+                selfSum += t.selfMs;
+            const QString figures = QStringLiteral("%1: wall %2 ms, profiled %3 ms, ops %4 ms, ops' self %5 ms")
+                                        .arg(p->label)
+                                        .arg(p->wallMs)
+                                        .arg(p->profiledMs)
+                                        .arg(p->opsMs)
+                                        .arg(selfSum);
+            QVERIFY2(p->profiledMs < 1.5 * p->wallMs, qPrintable(figures));
+            QVERIFY2(p->opsMs < 1.25 * p->profiledMs, qPrintable(figures));
+            QVERIFY2(selfSum < 1.5 * p->wallMs, qPrintable(figures));
+            for (const OpTime& t : p->ops)
+                QVERIFY2(t.ms < p->wallMs, qPrintable(t.op + QStringLiteral(" %1 ms; ").arg(t.ms) + figures));
+        }
+        const OpTime* q = find(r->variant.ops, "aten::quantize_per_tensor");
+        QVERIFY(q);
+        QVERIFY2(q->ms < 0.5 * r->variant.wallMs,
+            qPrintable(QStringLiteral("quantize_per_tensor %1 ms of a %2 ms forward").arg(q->ms).arg(r->variant.wallMs)));
+        for (const QString& f : r->findings)
+            QVERIFY2(!f.contains(QLatin1String("not recorded")), qPrintable(f));
     }
 
     void layersKeptInFp32ShowAsFp32Ops()
