@@ -55,7 +55,8 @@ QJsonObject OpProfile::toJson() const
         categories.insert(it.key(), it.value());
     return { { QStringLiteral("label"), label }, { QStringLiteral("model"), modelPath },
         { QStringLiteral("wall_ms"), wallMs }, { QStringLiteral("profiled_ms"), profiledMs },
-        { QStringLiteral("ops_ms"), opsMs }, { QStringLiteral("categories_ms"), categories },
+        { QStringLiteral("ops_ms"), opsMs }, { QStringLiteral("minor_faults"), minorFaults },
+        { QStringLiteral("categories_ms"), categories },
         { QStringLiteral("ops"), toArray(ops) }, { QStringLiteral("kernels"), toArray(kernels) } };
 }
 
@@ -67,6 +68,7 @@ OpProfile OpProfile::fromJson(const QJsonObject& o)
     p.wallMs = o.value(QLatin1String("wall_ms")).toDouble();
     p.profiledMs = o.value(QLatin1String("profiled_ms")).toDouble();
     p.opsMs = o.value(QLatin1String("ops_ms")).toDouble();
+    p.minorFaults = o.value(QLatin1String("minor_faults")).toDouble();
     const QJsonObject categories = o.value(QLatin1String("categories_ms")).toObject();
     for (auto it = categories.begin(); it != categories.end(); ++it)
         p.categoryMs.insert(it.key(), it.value().toDouble());

@@ -41,6 +41,10 @@ struct OpProfile
     double wallMs = 0; ///< median forward without the profiler
     double profiledMs = 0; ///< median forward with the profiler (it costs a little per op)
     double opsMs = 0; ///< the top-level ops' time per forward (profiled)
+    /// Median minor page faults of the profiling thread per forward without the profiler. Many
+    /// (hundreds) mean glibc gives the memory of large activations back between forwards and the
+    /// next forward touches it again: part of the time of the ops that allocate is the kernel's.
+    double minorFaults = 0;
     /// The ops the model's graph calls, the slowest first (nested ops count in their caller).
     QVector<OpTime> ops;
     /// Every op at any depth by self time, the slowest first: what the time is really spent in

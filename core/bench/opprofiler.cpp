@@ -22,6 +22,8 @@
 #include <chrono>
 #include <cstring>
 
+#include <sys/resource.h>
+
 namespace qs {
 
 namespace {
@@ -337,9 +339,17 @@ struct Subject
     QSet<QString> quantizedOps; ///< graph-level ops most of whose calls take a quantized tensor
     qint64 eventsPerForward = 0;
     std::vector<double> wall;
+    std::vector<double> faults; ///< minor page faults of each unprofiled forward
     std::vector<double> profiled;
     int forwards = 0;
 };
+
+// Minor page faults of the calling thread so far.
+qint64 minorFaults()
+{
+    rusage u {};
+    return getrusage(RUSAGE_THREAD, &u) == 0 ? qint64(u.ru_minflt) : 0;
+}
 
 double forwardMs(torch::jit::Module& m, const std::vector<c10::IValue>& inputs)
 {
@@ -381,6 +391,7 @@ OpProfile summarize(const Subject& s, const QString& label, const QString& path)
     p.modelPath = path;
     p.wallMs = median(s.wall);
     p.profiledMs = median(s.profiled);
+    p.minorFaults = median(s.faults);
     const std::vector<Totals> perForward = totalsOf(s);
     p.ops = medianOps(perForward, true, s.quantizedOps);
     p.kernels = medianOps(perForward, false, s.quantizedOps);
@@ -451,6 +462,18 @@ QStringList findingsOf(const OpProfileComparison& c)
                        .arg(p->label, pct(p->profiledMs / p->wallMs - 1))
                        .arg(p->profiledMs, 0, 'f', 3)
                        .arg(p->wallMs, 0, 'f', 3);
+    }
+    // Large activations (FP32 CNNs at a large batch) can run in one of two states of glibc's heap:
+    // memory kept between forwards, or given back and page-faulted again every forward, which
+    // the ops that allocate pay for (demo CNN at batch 32: ~4 ms against ~7 ms per forward).
+    for (const OpProfile* p : { &r, &v }) {
+        if (p->minorFaults >= 100)
+            out << QStringLiteral("%1 page-faults %2 times per forward: glibc gives the memory of its large tensors back "
+                                  "between forwards and the next forward touches it again, so part of its time (in the "
+                                  "ops that allocate) is the kernel's. The same model can be faster in a process that "
+                                  "keeps that memory, or in another run: compare wall times with care.")
+                       .arg(p->label)
+                       .arg(qRound64(p->minorFaults));
     }
     const double overheadV = v.profiledMs - v.opsMs, overheadR = r.profiledMs - r.opsMs;
     if (v.profiledMs > 0 && overheadV / v.profiledMs > 0.3)
@@ -530,7 +553,9 @@ Result<OpProfileComparison> profileOps(const TorchModel& fp32, const TorchModel&
                     QStringLiteral("Profiling %1, round %2 of %3").arg(names[i]).arg(round + 1).arg(rounds));
                 Subject& s = subjects[i];
                 for (int k = 0; k < n; ++k) {
+                    const qint64 faults = minorFaults();
                     s.wall.push_back(forwardMs(s.module, inputs));
+                    s.faults.push_back(double(minorFaults() - faults));
                     s.recorder.reserve(size_t(2 * s.eventsPerForward));
                     const size_t begin = s.recorder.used;
                     {

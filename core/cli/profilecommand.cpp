@@ -26,7 +26,7 @@ QString pct(double f)
 void printOps(Context& ctx, const OpProfile& p, int top)
 {
     ctx.out() << p.label << ": " << ms(p.wallMs) << " ms per forward (" << ms(p.profiledMs) << " ms profiled, "
-              << ms(p.opsMs) << " ms in ops)\n";
+              << ms(p.opsMs) << " ms in ops, " << qRound64(p.minorFaults) << " page faults)\n";
     TextTable t({ QStringLiteral("Op"), QStringLiteral("Runs on"), QStringLiteral("Calls"), QStringLiteral("ms"),
                     QStringLiteral("Self ms"), QStringLiteral("Share") },
         { false, false, true, true, true, true });

@@ -101,6 +101,7 @@ private Q_SLOTS:
             QVERIFY(std::abs(share - 1.0) < 1e-6);
             QVERIFY(std::abs(sum - p->opsMs) < 1e-9);
             QVERIFY(p->wallMs > 0 && p->profiledMs > 0);
+            QVERIFY(p->minorFaults >= 0);
             QVERIFY(!p->kernels.isEmpty());
         }
         QVERIFY(r->speedup > 0);
@@ -214,7 +215,7 @@ private Q_SLOTS:
         for (const char* key : { "reference", "variant", "speedup", "findings", "engine", "threads" })
             QVERIFY2(o.contains(key), key);
         const QJsonObject v = o.value("variant").toObject();
-        for (const char* key : { "wall_ms", "profiled_ms", "ops_ms", "categories_ms", "ops", "kernels" })
+        for (const char* key : { "wall_ms", "profiled_ms", "ops_ms", "minor_faults", "categories_ms", "ops", "kernels" })
             QVERIFY2(v.contains(key), key);
         auto text = test::runCli({ "profile", dir + "/fashion_cnn.pt", q.outPath, "--iterations", "10" });
         QVERIFY2(text.exitCode == 0, qPrintable(text.err));
