@@ -5,6 +5,7 @@
 #include <torch/script.h>
 
 #include "opprofile.h"
+#include "opprofiler_p.h"
 
 #include "core/bench/threading.h"
 #include "core/common/engine.h"
@@ -486,6 +487,17 @@ QStringList findingsOf(const OpProfileComparison& c)
 }
 
 } // namespace
+
+qint64 detail::recordForward(const std::function<void()>& forward, qint64 expectedCalls)
+{
+    Recorder recorder;
+    recorder.reserve(size_t(std::max<qint64>(expectedCalls, 1)));
+    {
+        ProfileScope scope(&recorder);
+        forward();
+    }
+    return qint64(recorder.used) + recorder.dropped;
+}
 
 Result<OpProfileComparison> profileOps(const TorchModel& fp32, const TorchModel& variant, const OpProfileOptions& o,
     const std::function<void(int, const QString&)>& progress, const std::function<void()>& checkCancelled)

@@ -141,7 +141,7 @@ private Q_SLOTS:
                                         .arg(p->profiledMs)
                                         .arg(p->opsMs)
                                         .arg(selfSum);
-            QVERIFY2(p->profiledMs < 1.5 * p->wallMs, qPrintable(figures));
+            QVERIFY2(p->profiledMs < 1.3 * p->wallMs, qPrintable(figures));
             QVERIFY2(p->opsMs < 1.25 * p->profiledMs, qPrintable(figures));
             QVERIFY2(selfSum < 1.5 * p->wallMs, qPrintable(figures));
             for (const OpTime& t : p->ops)
