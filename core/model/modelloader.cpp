@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
+#include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/script.h>
 
@@ -14,6 +15,7 @@
 #include "core/quant/packedartifact_p.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
 #include <QtCore/QRegularExpression>
 
 #include <sstream>
@@ -21,6 +23,14 @@
 namespace qs {
 
 namespace {
+
+QString newerPyTorch(const QString& file, const QString& version, const QString& supported)
+{
+    return QStringLiteral("%1 was saved by a newer PyTorch (file format version %2; this LibTorch %3 reads "
+                          "up to version %4). Save it again with PyTorch 1.13, or keep the newer "
+                          "PyTorch's model and use a matching Quantscope build.")
+        .arg(file, version, libtorchVersion(), supported);
+}
 
 // Adds what the user can do to LibTorch's own words about a file it could not load.
 Error loadFailure(const QString& path, const detail::TorchFailure& f)
@@ -31,11 +41,7 @@ Error loadFailure(const QString& path, const detail::TorchFailure& f)
         QStringLiteral(R"(version (\d+).*maximum supported version for reading is (\d+))"));
     const auto vm = versionRe.match(f.full);
     if (vm.hasMatch())
-        return Error::badInput(QStringLiteral("%1 was saved by a newer PyTorch (file format version %2; this LibTorch %3 reads "
-                                              "up to version %4). Save it again with PyTorch 1.13, or keep the newer "
-                                              "PyTorch's model and use a matching Quantscope build.")
-                                   .arg(file, vm.captured(1), libtorchVersion(), vm.captured(2)),
-                               f.full);
+        return Error::badInput(newerPyTorch(file, vm.captured(1), vm.captured(2)), f.full);
     static const QRegularExpression unknownOpRe(QStringLiteral(R"(Unknown builtin op: ([\w:]+))"));
     const auto om = unknownOpRe.match(f.full);
     if (om.hasMatch())
@@ -51,11 +57,57 @@ Error loadFailure(const QString& path, const detail::TorchFailure& f)
     return Error::badInput(QStringLiteral("LibTorch %1 could not load %2: %3").arg(libtorchVersion(), file, s), f.full);
 }
 
+// What PyTorchStreamReader's constructor checks after opening the zip (as for tensor files,
+// core/data/tensorfile.cpp): a folder for the entries and a version record it can read. When its
+// constructor throws, LibTorch 1.13 never frees miniz's reader state (found by fuzzing,
+// tests/fuzz/regressions/modelloader/), so archives that would fail these checks are refused
+// here, before LibTorch sees them. Empty: none of these problems.
+QString archiveProblem(const QByteArray& zip, const QString& path)
+{
+    const QString file = paths::pretty(path);
+    const QString again = QStringLiteral(" Export or copy the model again.");
+    QString error;
+    const QStringList names = zipEntries(zip, &error);
+    if (!error.isEmpty())
+        return QStringLiteral("%1 is a damaged zip archive: %2.").arg(file, error) + again;
+    const int slash = names.first().indexOf(QLatin1Char('/'));
+    if (slash <= 0)
+        return QStringLiteral("%1 is a damaged TorchScript archive: its first entry, '%2', is not in a folder as torch.jit.save writes them.")
+                   .arg(file, names.first().left(60))
+            + again;
+    const QString archive = names.first().left(slash + 1);
+    for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
+        if (!names.contains(record))
+            continue;
+        // torch.jit.save stores its version record uncompressed; one that cannot be read that way
+        // has a damaged header and makes LibTorch's reader throw.
+        const QByteArray text = zipStoredEntry(zip, record);
+        if (text.isEmpty())
+            return QStringLiteral("%1 is a damaged TorchScript archive: its version record (%2) cannot be read.").arg(file, record) + again;
+        bool ok = false;
+        const qulonglong version = text.trimmed().toULongLong(&ok);
+        if (ok && version > caffe2::serialize::kMaxSupportedFileFormatVersion)
+            return newerPyTorch(file, QString::number(version), QString::number(caffe2::serialize::kMaxSupportedFileFormatVersion));
+        if (!ok || version < caffe2::serialize::kMinSupportedFileFormatVersion)
+            return QStringLiteral("%1 cannot be read by this LibTorch: its format version record says '%2' (LibTorch %3 reads versions %4 to %5).")
+                .arg(file, QString::fromLatin1(text.left(20)).trimmed(), libtorchVersion(),
+                     QString::number(caffe2::serialize::kMinSupportedFileFormatVersion),
+                     QString::number(caffe2::serialize::kMaxSupportedFileFormatVersion));
+        return {};
+    }
+    return QStringLiteral("%1 is a damaged TorchScript archive: it has no version record (%2version), which torch.jit.save always writes.")
+               .arg(file, archive)
+        + again;
+}
+
 Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const LoadOptions& options,
+                              const std::function<QString()>& problem,
                               const std::function<torch::jit::Module(torch::jit::ExtraFilesMap&)>& load)
 {
     if (!sniff.isTorchScript())
         return Error::badInput(explainNotTorchScript(sniff));
+    if (const QString p = problem(); !p.isEmpty())
+        return Error::badInput(p);
     // Packed INT8 weights are prepared for the engine that is current while they are unpickled.
     if (Status st = engine::select(options.engine); !st)
         return st.error();
@@ -82,14 +134,26 @@ Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const
 Result<TorchModel> loadModel(const QString& path, const LoadOptions& options)
 {
     const FileSniff sniff = sniffFile(path);
-    return finishLoad(sniff, path, options,
+    auto problem = [&path]() {
+        QFile f(path);
+        if (!f.open(QIODevice::ReadOnly))
+            return QString(); // LibTorch says why
+        uchar* mapped = f.map(0, f.size());
+        if (!mapped)
+            return QString();
+        const QString p = archiveProblem(QByteArray::fromRawData(reinterpret_cast<const char*>(mapped), qsizetype(f.size())), path);
+        f.unmap(mapped);
+        return p;
+    };
+    return finishLoad(sniff, path, options, problem,
                       [&path](torch::jit::ExtraFilesMap& extra) { return torch::jit::load(path.toStdString(), c10::nullopt, extra); });
 }
 
 Result<TorchModel> loadModelFromBytes(const QByteArray& data, const QString& name, const LoadOptions& options)
 {
     const FileSniff sniff = sniffBytes(data, name);
-    return finishLoad(sniff, name, options, [&data](torch::jit::ExtraFilesMap& extra) {
+    return finishLoad(sniff, name, options, [&data, &name]() { return archiveProblem(data, name); },
+                      [&data](torch::jit::ExtraFilesMap& extra) {
         std::istringstream in(std::string(data.constData(), size_t(data.size())));
         return torch::jit::load(in, c10::nullopt, extra);
     });
