@@ -10,6 +10,9 @@
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSaveFile>
 
+#include <cmath>
+#include <limits>
+
 namespace qs {
 
 namespace {
@@ -19,9 +22,13 @@ constexpr qint64 kMaxInputElements = qint64(1) << 32;
 
 qint64 TensorSpec::numel() const
 {
+    // Saturates instead of overflowing (shapes read from files are checked against
+    // kMaxInputElements, but this must not be undefined for any shape).
     qint64 n = 1;
-    for (qint64 d : shape)
-        n *= d;
+    for (qint64 d : shape) {
+        if (__builtin_mul_overflow(n, d, &n))
+            return std::numeric_limits<qint64>::max();
+    }
     return n;
 }
 
@@ -62,10 +69,11 @@ Result<TensorSpec> TensorSpec::parse(const QString& text)
         if (!ok || d <= 0)
             return Error::usage(QStringLiteral("Input '%1': '%2' is not a positive dimension. Write shapes like 1x3x224x224.")
                                     .arg(text, p));
-        total *= d;
-        if (total > kMaxInputElements)
+        // Checked before multiplying: "672x233333333333333333" overflowed qint64 (found by fuzzing).
+        if (d > kMaxInputElements / total)
             return Error::usage(QStringLiteral("Input '%1' has more than %2 elements; check the shape for a typo.")
                                     .arg(text).arg(kMaxInputElements));
+        total *= d;
         spec.shape << d;
     }
     return spec;
@@ -118,16 +126,20 @@ Result<InputSpec> InputSpec::fromJson(const QJsonObject& object, const QString& 
         if (!shapeValue.isArray() || shapeValue.toArray().isEmpty())
             return Error::badInput(QStringLiteral("%1: inputs[%2] has no \"shape\" list of positive integers.").arg(where).arg(i));
         TensorSpec t;
+        qint64 total = 1;
         for (const QJsonValue& d : shapeValue.toArray()) {
             const double v = d.toDouble(-1);
-            if (!d.isDouble() || v <= 0 || v != double(qint64(v)))
+            if (!d.isDouble() || v <= 0 || v != std::floor(v))
                 return Error::badInput(QStringLiteral("%1: inputs[%2].shape holds %3, which is not a positive integer.")
                                            .arg(where).arg(i)
                                            .arg(QString::fromUtf8(QJsonDocument(QJsonArray{d}).toJson(QJsonDocument::Compact))));
+            // Checked before converting and multiplying: 1e97 does not fit a qint64, and dimensions
+            // that do could overflow their product (both found by fuzzing).
+            if (v > double(kMaxInputElements / total))
+                return Error::badInput(QStringLiteral("%1: inputs[%2] has more than %3 elements; check the shape.").arg(where).arg(i).arg(kMaxInputElements));
+            total *= qint64(v);
             t.shape << qint64(v);
         }
-        if (t.numel() > kMaxInputElements)
-            return Error::badInput(QStringLiteral("%1: inputs[%2] has more than %3 elements; check the shape.").arg(where).arg(i).arg(kMaxInputElements));
         const QString dt = o.value(QLatin1String("dtype")).toString(QStringLiteral("float32"));
         const auto parsed = parseDType(dt);
         if (!parsed)
