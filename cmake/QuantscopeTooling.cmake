@@ -11,16 +11,14 @@ if(QS_CCACHE)
         "CCACHE_BASEDIR=${CMAKE_SOURCE_DIR}" "${QS_CCACHE}")
 endif()
 
-if(QS_SANITIZE OR QS_FUZZ)
-    # LibTorch loads Qt 5 (libtorch_cpu -> libopencv_highgui -> libQt5Widgets) beside our Qt 6.
-    # When a program keeps an out-of-line copy of a Qt 6 inline function whose mangled name Qt 5
-    # also uses (QByteArray::append(const char*)), the linker exports that copy, unversioned, because
-    # a Qt 5 library it read for the link refers to the name; at start-up Qt 5 then binds its own
-    # calls to our Qt 6 copy and crashes in its static initialisers (docs/sanitizers.md). The
-    # sanitizers' builds inline less and keep such copies: hidden inline functions are never
-    # exported.
-    add_compile_options(-fvisibility-inlines-hidden)
-endif()
+# LibTorch loads Qt 5 (libtorch_cpu -> libopencv_highgui -> libQt5Widgets) beside our Qt 6.
+# When a program keeps an out-of-line copy of a Qt 6 inline function whose mangled name Qt 5 also
+# uses (QByteArray::append(const char*), operator==(const QString&, const QString&), QMutex's
+# destructor), the linker exports that copy, unversioned, because a Qt 5 library it read for the
+# link refers to the name, and Qt 5's own calls then bind to our Qt 6 copy: the sanitizer builds
+# crashed in Qt 5's static initialisers (docs/sanitizers.md). Hidden inline functions are never
+# exported.
+add_compile_options(-fvisibility-inlines-hidden)
 
 if(QS_SANITIZE)
     add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
