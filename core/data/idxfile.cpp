@@ -93,9 +93,12 @@ Result<IdxArray> parseIdx(const QByteArray& raw, const QString& name, qint64 max
         if (d <= 0 || d > (qint64(1) << 31))
             return Error::badInput(QStringLiteral("%1: dimension %2 is %3.").arg(file).arg(i).arg(d));
         a.shape << d;
-        total *= d;
-        if (total * a.elementSize() > kMaxBytes)
+        // Checked before multiplying: dimensions 2^30 x 2^31 of float32 overflowed the byte count
+        // to a negative one that passed, and the byte swap below then wrote far past the data
+        // (found by fuzzing, tests/fuzz/regressions/idx/).
+        if (d > kMaxBytes / a.elementSize() / total)
             return Error::badInput(QStringLiteral("%1 declares more than 4 GB of data; the header is corrupt.").arg(file));
+        total *= d;
     }
     const qint64 perItem = total / a.shape[0];
     qint64 items = a.shape[0];
