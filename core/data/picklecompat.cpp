@@ -5,6 +5,7 @@
 #include "picklecompat_p.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <map>
 #include <stdexcept>
@@ -348,6 +349,91 @@ void checkTensors(const c10::IValue& v, const RecordSizes& records, int depth)
 
 } // namespace
 
+// LibTorch 1.13's unpickler grows its memo table to the index a PUT names: LONG_BINPUT with
+// index 0x71656761 made it allocate 30 GB (found by fuzzing, tests/fuzz/regressions/tensorfile/).
+// A pickler numbers its memo entries from 0, one per PUT of at least two bytes, so an index
+// beyond the pickle's size is refused here. Walks the opcodes as the unpickler reads them (every
+// opcode of protocols 0-5 with its argument) up to STOP or the first opcode it does not know,
+// where LibTorch stops too.
+void checkMemoIndices(const std::string& p)
+{
+    auto refuse = [&](uint64_t index) {
+        throw std::runtime_error("its pickle stores memo entry " + std::to_string(index) + ", more than a pickle of "
+                                 + std::to_string(p.size()) + " bytes can have (a damaged or hostile file)");
+    };
+    size_t i = 0;
+    auto line = [&]() {
+        const size_t nl = p.find('\n', i);
+        const std::string text = p.substr(i, nl == std::string::npos ? std::string::npos : nl - i);
+        i = nl == std::string::npos ? p.size() + 1 : nl + 1;
+        return text;
+    };
+    while (i < p.size()) {
+        const unsigned char op = uint8_t(p[i++]);
+        switch (op) {
+        case '.':
+            return; // STOP
+        case '(': case '0': case '1': case '2': case 'N': case ')': case ']': case '}': case 'R': case 'b': case 'a':
+        case 'e': case 'u': case 't': case 'l': case 'd': case 'o': case 's': case 'Q': case 0x81: case 0x85: case 0x86:
+        case 0x87: case 0x88: case 0x89: case 0x8f: case 0x90: case 0x91: case 0x92: case 0x93: case 0x94: case 0x97:
+        case 0x98:
+            break;
+        case 'K': case 'h': case 0x80: case 0x82:
+            i += 1;
+            break;
+        case 'q':
+            i += 1; // BINPUT: at most 255
+            break;
+        case 'M': case 0x83:
+            i += 2;
+            break;
+        case 'J': case 'j': case 0x84:
+            i += 4;
+            break;
+        case 'r': { // LONG_BINPUT
+            const uint64_t index = readLE(p, i, 4);
+            if (i + 4 <= p.size() && index > p.size())
+                refuse(index);
+            i += 4;
+            break;
+        }
+        case 'G': case 0x95:
+            i += 8;
+            break;
+        case 'U': case 'C': case 0x8c: case 0x8a:
+            i += 1 + (i < p.size() ? size_t(uint8_t(p[i])) : 0);
+            break;
+        case 'T': case 'X': case 'B': case 0x8b: {
+            const uint64_t n = readLE(p, i, 4);
+            i = n > p.size() ? p.size() + 1 : i + 4 + size_t(n);
+            break;
+        }
+        case 0x8d: case 0x8e: case 0x96: {
+            const uint64_t n = readLE(p, i, 8);
+            i = n > p.size() ? p.size() + 1 : i + 8 + size_t(n);
+            break;
+        }
+        case 'p': { // PUT: a decimal index on its line
+            const std::string text = line();
+            char* end = nullptr;
+            const unsigned long long index = std::strtoull(text.c_str(), &end, 10);
+            if (end != text.c_str() && index > p.size())
+                refuse(index);
+            break;
+        }
+        case 'I': case 'L': case 'F': case 'S': case 'V': case 'P': case 'g':
+            line();
+            break;
+        case 'c': case 'i':
+            line();
+            line();
+            break;
+        default:
+            return; // an opcode LibTorch does not know either: it stops there with an error
+        }
+    }
+}
+
 c10::IValue readTorchSaveArchive(caffe2::serialize::PyTorchStreamReader& reader)
 {
     at::DataPtr data;
@@ -357,6 +443,7 @@ c10::IValue readTorchSaveArchive(caffe2::serialize::PyTorchStreamReader& reader)
     // every data record remembered for checkTensor().
     const std::string pickle = rewriteSetItem(std::string(static_cast<const char*>(data.get()), size));
     data.clear();
+    checkMemoIndices(pickle);
     size_t pos = 0;
     auto read = [&](char* buffer, size_t len) -> size_t {
         const size_t n = std::min(len, pickle.size() - pos);

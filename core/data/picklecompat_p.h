@@ -16,6 +16,10 @@ namespace qs::detail {
 /// (protocol 4 frames, unknown opcodes) comes back unchanged.
 std::string rewriteSetItem(const std::string& pickle, bool* changed = nullptr);
 
+/// Throws std::runtime_error when the pickle stores a memo entry at an index beyond its own size
+/// (LibTorch 1.13's unpickler would allocate memory for every index up to it).
+void checkMemoIndices(const std::string& pickle);
+
 /// The object of a torch.save zip archive (data.pkl + data/<storage>), like LibTorch's
 /// readArchiveAndTensors("data", ...), with rewriteSetItem() applied to the pickle.
 c10::IValue readTorchSaveArchive(caffe2::serialize::PyTorchStreamReader& reader);
