@@ -350,7 +350,8 @@ void checkTensors(const c10::IValue& v, const RecordSizes& records, int depth)
 } // namespace
 
 // LibTorch 1.13's unpickler grows its memo table to the index a PUT names: LONG_BINPUT with
-// index 0x71656761 made it allocate 30 GB (found by fuzzing, tests/fuzz/regressions/tensorfile/).
+// index 0x71656761 made it allocate 30 GB (found by fuzzing, tests/fuzz/regressions/tensorfile/);
+// it also reserves a string's declared length before reading it (checked below too).
 // A pickler numbers its memo entries from 0, one per PUT of at least two bytes, so an index
 // beyond the pickle's size is refused here. Walks the opcodes as the unpickler reads them (every
 // opcode of protocols 0-5 with its argument) up to STOP or the first opcode it does not know,
@@ -403,14 +404,15 @@ void checkMemoIndices(const std::string& p)
         case 'U': case 'C': case 0x8c: case 0x8a:
             i += 1 + (i < p.size() ? size_t(uint8_t(p[i])) : 0);
             break;
-        case 'T': case 'X': case 'B': case 0x8b: {
-            const uint64_t n = readLE(p, i, 4);
-            i = n > p.size() ? p.size() + 1 : i + 4 + size_t(n);
-            break;
-        }
-        case 0x8d: case 0x8e: case 0x96: {
-            const uint64_t n = readLE(p, i, 8);
-            i = n > p.size() ? p.size() + 1 : i + 8 + size_t(n);
+        case 'T': case 'X': case 'B': case 0x8b: case 0x8d: case 0x8e: case 0x96: {
+            // Strings and bytes with a 4- or 8-byte length: the unpickler reserves that length
+            // before reading (4 GB for 0xffffffff; found by fuzzing), so it must fit in the pickle.
+            const int width = op == 0x8d || op == 0x8e || op == 0x96 ? 8 : 4;
+            const uint64_t n = readLE(p, i, width);
+            if (i + size_t(width) <= p.size() && n > p.size() - i - size_t(width))
+                throw std::runtime_error("its pickle holds a string or bytes of " + std::to_string(n) + " bytes, more than the "
+                                         + std::to_string(p.size()) + " bytes of the pickle (a damaged or hostile file)");
+            i += size_t(width) + size_t(n);
             break;
         }
         case 'p': { // PUT: a decimal index on its line

@@ -17,7 +17,8 @@ namespace qs::detail {
 std::string rewriteSetItem(const std::string& pickle, bool* changed = nullptr);
 
 /// Throws std::runtime_error when the pickle stores a memo entry at an index beyond its own size
-/// (LibTorch 1.13's unpickler would allocate memory for every index up to it).
+/// or declares a string or bytes longer than itself (LibTorch 1.13's unpickler would allocate
+/// memory for every index up to it, or the declared length).
 void checkMemoIndices(const std::string& pickle);
 
 /// The object of a torch.save zip archive (data.pkl + data/<storage>), like LibTorch's
