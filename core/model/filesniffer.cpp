@@ -33,6 +33,7 @@ struct ZipEntry
 {
     QString name;
     quint16 method = 0;
+    quint16 flags = 0; ///< general purpose bit flags
     qint64 compressedSize = 0;
     qint64 localOffset = 0;
 };
@@ -81,6 +82,7 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
             return out;
         }
         ZipEntry e;
+        e.flags = u16(d, p + 8);
         e.method = u16(d, p + 10);
         e.compressedSize = u32(d, p + 20);
         const int nameLen = u16(d, p + 28);
@@ -274,7 +276,10 @@ QByteArray zipStoredEntry(const QByteArray& data, const QString& name)
         if (e.name != name)
             continue;
         const qint64 lh = e.localOffset;
-        if (e.method != 0 || lh < 0 || lh + 30 > data.size() || u32(data, lh) != kLocalHeader)
+        // Encrypted or patch data (flags 0x1, 0x20, 0x40): miniz, and so LibTorch's reader, refuses
+        // the entry ("unsupported feature"), and its constructor leaks when that is the version
+        // record (found by fuzzing, tests/fuzz/regressions/modelloader/).
+        if (e.method != 0 || (e.flags & 0x61) != 0 || lh < 0 || lh + 30 > data.size() || u32(data, lh) != kLocalHeader)
             return {};
         const qint64 start = lh + 30 + u16(data, lh + 26) + u16(data, lh + 28);
         if (start + e.compressedSize > data.size())
