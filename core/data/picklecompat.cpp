@@ -369,8 +369,64 @@ void checkMemoIndices(const std::string& p)
         i = nl == std::string::npos ? p.size() + 1 : nl + 1;
         return text;
     };
+    // The unpickler pops its stack and its marks without checking them: BINPERSID on an empty
+    // stack made it read before its vector (SEGV, found by fuzzing). So the stack depth and the
+    // marks are followed too, and an opcode that would take more than there is is refused.
+    size_t depth = 0;
+    std::vector<size_t> marks;
+    auto underflow = [&]() {
+        throw std::runtime_error("its pickle takes more from the unpickler's stack than it put there (a damaged or hostile file)");
+    };
+    auto take = [&](size_t n, size_t push) {
+        if (depth < n)
+            underflow();
+        depth = depth - n + push;
+    };
+    auto toMark = [&](size_t below, size_t push) {
+        if (marks.empty() || marks.back() > depth || marks.back() < below)
+            underflow();
+        depth = marks.back() + push;
+        marks.pop_back();
+    };
     while (i < p.size()) {
         const unsigned char op = uint8_t(p[i++]);
+        switch (op) {
+        case '(':
+            marks.push_back(depth);
+            break;
+        case 'N': case ')': case ']': case '}': case 0x88: case 0x89: case 'K': case 'M': case 'J': case 'G': case 'I':
+        case 'L': case 'F': case 0x8a: case 0x8b: case 'T': case 'X': case 'B': case 'U': case 'C': case 0x8c: case 0x8d:
+        case 0x8e: case 0x96: case 'S': case 'V': case 'c': case 'h': case 'j': case 'g': case 0x8f: case 'P': case 0x82:
+        case 0x83: case 0x84: case 0x97:
+            take(0, 1);
+            break;
+        case 'q': case 'r': case 'p': case 0x94: case 'Q': case 0x85: case 0x98:
+            take(1, 1);
+            break;
+        case '2':
+            take(1, 2);
+            break;
+        case '0':
+            take(1, 0);
+            break;
+        case 0x86: case 'a': case 'b': case 'R': case 0x81: case 0x93:
+            take(2, 1);
+            break;
+        case 0x87: case 's': case 0x92:
+            take(3, 1);
+            break;
+        case 't': case 'l': case 'd': case 'o': case 'i': case 0x91:
+            toMark(0, 1);
+            break;
+        case 'e': case 'u': case 0x90:
+            toMark(1, 0);
+            break;
+        case '1':
+            toMark(0, 0);
+            break;
+        default:
+            break;
+        }
         switch (op) {
         case '.':
             return; // STOP
