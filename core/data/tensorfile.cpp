@@ -48,6 +48,9 @@ QString torchZipProblem(const QByteArray& zip)
     if (slash <= 0)
         return QStringLiteral("is not a torch.save archive: its first entry, '%1', is not in a folder as torch.save writes them")
             .arg(names.first().left(60));
+    if (const QString bad = zipLocalHeaderProblem(zip); !bad.isEmpty())
+        return QStringLiteral("is a damaged zip archive: the entry %1 cannot be read (its local header does not match the zip directory)")
+            .arg(bad.left(80));
     const QString archive = names.first().left(slash + 1);
     for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
         if (!names.contains(record))

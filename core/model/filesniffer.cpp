@@ -177,7 +177,7 @@ bool torchReaderWouldOpen(const QByteArray& zip)
     if (!error.isEmpty() || names.isEmpty())
         return false;
     const int slash = names.first().indexOf(QLatin1Char('/'));
-    if (slash <= 0)
+    if (slash <= 0 || !zipLocalHeaderProblem(zip).isEmpty())
         return false;
     const QString archive = names.first().left(slash + 1);
     for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
@@ -267,6 +267,17 @@ QStringList zipEntries(const QByteArray& data, QString* error)
     if (error)
         *error = err;
     return names;
+}
+
+QString zipLocalHeaderProblem(const QByteArray& data)
+{
+    QString err;
+    for (const ZipEntry& e : readCentralDirectory(data, &err)) {
+        const qint64 lh = e.localOffset;
+        if (lh < 0 || lh + 30 > data.size() || u32(data, lh) != kLocalHeader || u16(data, lh + 8) != e.method || (e.flags & 0x61) != 0)
+            return e.name;
+    }
+    return {};
 }
 
 QByteArray zipStoredEntry(const QByteArray& data, const QString& name)

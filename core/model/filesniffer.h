@@ -53,6 +53,10 @@ QString explainNotTorchScript(const FileSniff& sniff);
 
 /// Entry names of a zip archive (central directory only). Empty and \a error set when broken.
 QStringList zipEntries(const QByteArray& data, QString* error);
+/// The name of the first entry whose local header does not match the central directory (missing,
+/// another compression method) or that is encrypted or patch data: LibTorch's reader (miniz)
+/// fails on it and leaks its extraction state. Empty when every entry is fine.
+QString zipLocalHeaderProblem(const QByteArray& data);
 /// Contents of a stored (uncompressed) zip entry, as PyTorch writes them; null when absent.
 QByteArray zipStoredEntry(const QByteArray& data, const QString& name);
 

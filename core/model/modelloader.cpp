@@ -75,6 +75,11 @@ QString archiveProblem(const QByteArray& zip, const QString& path)
         return QStringLiteral("%1 is a damaged TorchScript archive: its first entry, '%2', is not in a folder as torch.jit.save writes them.")
                    .arg(file, names.first().left(60))
             + again;
+    if (const QString bad = zipLocalHeaderProblem(zip); !bad.isEmpty())
+        return QStringLiteral("%1 is a damaged TorchScript archive: the entry %2 cannot be read (its local header does not match the "
+                              "zip directory).")
+                   .arg(file, bad.left(80))
+            + again;
     const QString archive = names.first().left(slash + 1);
     for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
         if (!names.contains(record))
