@@ -63,7 +63,9 @@ std::string rewriteSetItem(const std::string& p, bool* changed)
     while (i < p.size()) {
         const size_t at = i;
         const unsigned char op = uint8_t(p[i++]);
-        auto skip = [&](size_t n) { i += n; };
+        // Past the end (and out of the loop) when \a n does not fit: an 8-byte length of 2^64 - 8
+        // wrapped i around to the start and the loop pushed until memory ran out (found by fuzzing).
+        auto skip = [&](uint64_t n) { i = n > p.size() - std::min(i, p.size()) ? p.size() + 1 : i + size_t(n); };
         auto skipLine = [&]() {
             const size_t nl = p.find('\n', i);
             i = nl == std::string::npos ? p.size() + 1 : nl + 1;
