@@ -1,11 +1,51 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include <c10/util/Exception.h>
+#include <torch/csrc/jit/frontend/error_report.h>
 
 #include "torcherror_p.h"
+
+#include <sstream>
 
 #include <QtCore/QHash>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QStringList>
+
+namespace qs::detail {
+struct ErrorReportText
+{
+    std::string* text;
+};
+} // namespace qs::detail
+
+namespace torch::jit {
+// ErrorReport::what() is noexcept but highlights its source range, which for a loaded model
+// unpickles the archive's .debug_pkl record on first use: on a damaged record that throws out of
+// a noexcept function and the process aborts (found by the modelloader fuzz target). This
+// specialization of ErrorReport's friend operator<< builds the same text with the throwing part
+// guarded, so what() is never called.
+template <>
+const ErrorReport& operator<< <qs::detail::ErrorReportText>(const ErrorReport& e, const qs::detail::ErrorReportText& out)
+{
+    std::ostringstream msg;
+    msg << "\n" << e.ss.str() << ":\n";
+    try {
+        std::ostringstream where;
+        e.context.highlight(where);
+        for (auto it = e.error_stack.rbegin(); it != e.error_stack.rend(); ++it) {
+            where << "'" << it->fn_name << "' is being compiled since it was called from '"
+                  << (std::next(it) == e.error_stack.rend() ? std::string() : std::next(it)->fn_name) << "'\n";
+            it->caller_range.highlight(where);
+        }
+        msg << where.str();
+    } catch (const c10::Error& inner) {
+        msg << "(the source location is unavailable: " << qs::detail::kDamagedDebugInfo << ": " << inner.what_without_backtrace() << ")\n";
+    } catch (const std::exception& inner) {
+        msg << "(the source location is unavailable: " << inner.what() << ")\n";
+    }
+    *out.text = msg.str();
+    return e;
+}
+} // namespace torch::jit
 
 namespace qs::detail {
 
@@ -102,6 +142,14 @@ TorchFailure condenseCurrentException()
         throw;
     } catch (const c10::Error& e) {
         return condenseTorchError(e.what_without_backtrace());
+    } catch (const torch::jit::ErrorReport& e) {
+        std::string text;
+        e << ErrorReportText{&text};
+        TorchFailure f = condenseTorchError(text);
+        // The report's first line introduces the source excerpt: "undefined value x:".
+        if (f.summary.endsWith(QLatin1Char(':')))
+            f.summary.chop(1);
+        return f;
     } catch (const std::exception& e) {
         return condenseTorchError(e.what());
     } catch (...) {

@@ -18,6 +18,10 @@ struct TorchFailure
     QString full;    ///< the whole text without C++ backtrace frames
 };
 
+/// Said in a failure's full text when a TorchScript error's source location could not be shown
+/// because the archive's .debug_pkl record is damaged.
+inline constexpr char kDamagedDebugInfo[] = "the model's debug information is damaged";
+
 /// Condenses the text of a c10::Error / JIT exception.
 TorchFailure condenseTorchError(const std::string& what);
 /// Same, from the exception currently being handled (call inside catch).

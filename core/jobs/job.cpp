@@ -2,6 +2,7 @@
 #include "job.h"
 
 #include "core/common/logging.h"
+#include "core/common/torcherror_p.h"
 #include "core/common/torchwarnings.h"
 
 #include <exception>
@@ -71,8 +72,10 @@ Status Job::runNow()
         result = run();
     } catch (const JobCancelled&) {
         result = Error::cancelled();
-    } catch (const std::exception& e) {
-        result = Error(Error::Kind::Internal, QStringLiteral("%1 failed unexpectedly: %2").arg(m_title, QString::fromLocal8Bit(e.what())));
+    } catch (const std::exception&) {
+        // Not e.what(): a TorchScript ErrorReport's what() can abort (core/common/torcherror.cpp).
+        result = Error(Error::Kind::Internal,
+                       QStringLiteral("%1 failed unexpectedly: %2").arg(m_title, detail::condenseCurrentException().full.trimmed()));
     } catch (...) {
         result = Error(Error::Kind::Internal, QStringLiteral("%1 failed unexpectedly.").arg(m_title));
     }

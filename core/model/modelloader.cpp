@@ -54,6 +54,11 @@ Error loadFailure(const QString& path, const detail::TorchFailure& f)
         || s.contains(QLatin1String("zip archive")) || s.contains(QLatin1String("file not found")))
         return Error::badInput(QStringLiteral("%1 is a damaged TorchScript archive (%2). Export or copy the model again.").arg(file, s),
                                f.full);
+    if (f.full.contains(QLatin1String(detail::kDamagedDebugInfo)))
+        return Error::badInput(QStringLiteral("%1 is a damaged TorchScript archive: its code does not compile (%2) and its debug "
+                                              "records cannot be read. Export or copy the model again.")
+                                   .arg(file, s),
+                               f.full);
     return Error::badInput(QStringLiteral("LibTorch %1 could not load %2: %3").arg(libtorchVersion(), file, s), f.full);
 }
 

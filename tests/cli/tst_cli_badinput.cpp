@@ -78,6 +78,10 @@ private Q_SLOTS:
         QVERIFY(test::writePickledModule(at("module.pt")));
         QVERIFY(test::writeOnnxHeader(at("net.onnx")));
         QVERIFY(test::writeTruncatedCopy(model, at("cut.pt"), 0.3));
+        // A model whose code does not compile and whose debug records are cut short: LibTorch's
+        // error text for it used to abort the CLI (found by fuzzing).
+        QVERIFY(QFile::copy(QStringLiteral(QS_FUZZ_REGRESSIONS_DIR "/modelloader/code-error-with-damaged-debug-pkl-aborts-in-noexcept-what"),
+                            at("damaged_code.pt")));
         QVERIFY(test::writeBytes(at("legacy.pt"), QByteArray("\x80\x02\x8a\x0a\x6c\xfc\x9c\x46\xf9\x20\x6a\xa8\x50\x19.\x80\x02", 17)));
         QVERIFY(test::writeBytes(at("notes.pt"), "these are my notes, not a model\n"));
         QVERIFY(test::writeScriptModule(at("throws.pt"),
@@ -183,6 +187,8 @@ private Q_SLOTS:
         row("model-pickled-module", "inspect @/module.pt", 3, {"module.pt", "torch.jit.script(model).save"});
         row("model-onnx", "inspect @/net.onnx", 3, {"ONNX is not supported"});
         row("model-truncated", "inspect @/cut.pt", 3, {"damaged zip"}, "same:@/cut.pt");
+        row("model-code-damaged", "inspect @/damaged_code.pt", 3, {"damaged_code.pt is a damaged TorchScript archive", "does not compile"},
+            "same:@/damaged_code.pt");
         row("model-legacy-torch-save", "inspect @/legacy.pt", 3, {"legacy"});
         row("model-text-file", "inspect @/notes.pt", 3, {"not a TorchScript model"});
         row("model-forward-throws", "bench @/throws.pt --input 1x4 --warmup 1 --min-iters 2 --min-time 0 --db @db", 4, {"this model always fails"}, "runs+1");
