@@ -3,6 +3,7 @@
 
 #include "core/bench/benchmarkjob.h"
 #include "core/common/logging.h"
+#include "core/model/torchzip_p.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QFile>
@@ -16,6 +17,12 @@ namespace {
 // the archive's directory without loading the module.
 void readArtifactMeta(const QString& path, FileScan& scan)
 {
+    // An archive LibTorch's reader would throw on (and leak on) is left to the load, which says
+    // what is wrong with it.
+    if (const detail::TorchZipProblem p = detail::checkTorchZipFile(path)) {
+        qCDebug(lcBench) << "no artifact metadata in" << path << "(" << p.detail << ")";
+        return;
+    }
     try {
         caffe2::serialize::PyTorchStreamReader reader(path.toStdString());
         if (!reader.hasRecord("extra/quantscope.json"))

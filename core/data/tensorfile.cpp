@@ -11,6 +11,7 @@
 #include "core/common/torcherror_p.h"
 #include "core/common/version.h"
 #include "core/model/filesniffer.h"
+#include "core/model/torchzip_p.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSaveFile>
@@ -34,42 +35,33 @@ Status saveTorchFile(const QString& path, const c10::IValue& value)
 
 namespace {
 
-// What PyTorchStreamReader's constructor checks after opening the zip: every name under one
-// folder, and a version record it can read. When its constructor throws, miniz's reader state is
-// never freed (LibTorch 1.13; found by fuzzing, tests/fuzz/regressions/tensorfile/), so files that
-// would fail these checks are refused here. Empty: none of these problems.
-QString torchZipProblem(const QByteArray& zip)
+// Refuses the archives LibTorch's reader would fail on (and leak on: core/model/torchzip_p.h),
+// worded for a tensor file. Empty: none of those problems.
+QString torchZipProblem(const TorchZipProblem& p)
 {
-    QString error;
-    const QStringList names = zipEntries(zip, &error);
-    if (!error.isEmpty())
-        return QStringLiteral("is a damaged zip archive: %1").arg(error);
-    const int slash = names.first().indexOf(QLatin1Char('/'));
-    if (slash <= 0)
-        return QStringLiteral("is not a torch.save archive: its first entry, '%1', is not in a folder as torch.save writes them")
-            .arg(names.first().left(60));
-    if (const QString bad = zipLocalHeaderProblem(zip); !bad.isEmpty())
-        return QStringLiteral("is a damaged zip archive: the entry %1 cannot be read (its local header does not match the zip directory)")
-            .arg(bad.left(80));
-    const QString archive = names.first().left(slash + 1);
-    for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
-        if (!names.contains(record))
-            continue;
-        // torch.save stores its entries uncompressed; one that cannot be read that way has a
-        // damaged header (or was recompressed by another tool) and makes LibTorch's reader throw.
-        const QByteArray text = zipStoredEntry(zip, record);
-        if (text.isEmpty())
-            return QStringLiteral("is a damaged zip archive: its version record (%1) cannot be read").arg(record);
-        bool ok = false;
-        const qulonglong version = text.trimmed().toULongLong(&ok);
-        if (!ok || version < caffe2::serialize::kMinSupportedFileFormatVersion || version > caffe2::serialize::kMaxSupportedFileFormatVersion)
-            return QStringLiteral("cannot be read by this LibTorch: its format version record says '%1' (LibTorch %2 reads versions %3 to %4)")
-                .arg(QString::fromLatin1(text.left(20)).trimmed(), libtorchVersion())
-                .arg(caffe2::serialize::kMinSupportedFileFormatVersion)
-                .arg(caffe2::serialize::kMaxSupportedFileFormatVersion);
+    using Kind = TorchZipProblem::Kind;
+    switch (p.kind) {
+    case Kind::None:
         return {};
+    case Kind::DamagedZip:
+        return QStringLiteral("is a damaged zip archive: %1").arg(p.detail);
+    case Kind::NoFolder:
+        return QStringLiteral("is not a torch.save archive: its first entry, '%1', is not in a folder as torch.save writes them").arg(p.detail);
+    case Kind::DamagedEntry:
+        return QStringLiteral("is a damaged zip archive: the entry %1 cannot be read (its local header does not match the zip directory)")
+            .arg(p.detail);
+    case Kind::UnreadableVersion:
+        return QStringLiteral("is a damaged zip archive: its version record (%1) cannot be read").arg(p.detail);
+    case Kind::BadVersion:
+    case Kind::NewerVersion:
+        return QStringLiteral("cannot be read by this LibTorch: its format version record says '%1' (LibTorch %2 reads versions %3 to %4)")
+            .arg(p.detail, libtorchVersion())
+            .arg(minTorchFormatVersion())
+            .arg(maxTorchFormatVersion());
+    case Kind::NoVersion:
+        return QStringLiteral("is not a torch.save archive: it has no version record (%1), which torch.save always writes").arg(p.detail);
     }
-    return QStringLiteral("is not a torch.save archive: it has no version record (%1version), which torch.save always writes").arg(archive);
+    return {};
 }
 
 } // namespace
@@ -95,16 +87,8 @@ Result<c10::IValue> loadTorchFile(const QString& path)
     // Our own look at the zip directory first: a file cut short gets a plain sentence instead of
     // LibTorch's "failed finding central directory", and a directory that points outside the
     // file never reaches LibTorch's reader (whose constructor leaks miniz's state when it throws).
-    {
-        uchar* mapped = f.map(0, f.size());
-        QString zipError;
-        if (mapped) {
-            zipError = torchZipProblem(QByteArray::fromRawData(reinterpret_cast<const char*>(mapped), qsizetype(f.size())));
-            f.unmap(mapped);
-        }
-        if (!zipError.isEmpty())
-            return Error::badInput(QStringLiteral("%1 %2. Save or copy it again.").arg(shown, zipError));
-    }
+    if (const QString zipError = torchZipProblem(checkTorchZipFile(path)); !zipError.isEmpty())
+        return Error::badInput(QStringLiteral("%1 %2. Save or copy it again.").arg(shown, zipError));
     f.close();
     try {
         // Reading from the file (not from a copy in memory) keeps the peak at the tensors' size.

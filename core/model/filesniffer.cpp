@@ -64,13 +64,14 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
     qint64 cdOffset = u32(d, eocd + 16);
     if ((cdOffset == 0xffffffff || count == 0xffff) && eocd >= 20 && u32(d, eocd - 20) == kZip64Locator) {
         const qint64 z64 = qint64(qFromLittleEndian<quint64>(d.constData() + eocd - 20 + 8));
-        if (z64 >= 0 && z64 + 56 <= n && u32(d, z64) == 0x06064b50) {
+        if (z64 >= 0 && z64 <= n - 56 && u32(d, z64) == 0x06064b50) {
             count = qint64(qFromLittleEndian<quint64>(d.constData() + z64 + 32));
             cdSize = qint64(qFromLittleEndian<quint64>(d.constData() + z64 + 40));
             cdOffset = qint64(qFromLittleEndian<quint64>(d.constData() + z64 + 48));
         }
     }
-    if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize > n || count < 0 || count > 1000000) {
+    // Compared without adding: zip64 offsets and sizes are any 64-bit value.
+    if (cdOffset < 0 || cdSize < 0 || cdOffset > n || cdSize > n - cdOffset || count < 0 || count > 1000000) {
         *error = QStringLiteral("the zip directory points outside the file (the file is truncated or corrupt)");
         return out;
     }
@@ -115,6 +116,13 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
                 next(e.localOffset);
             }
             x += 4 + len;
+        }
+        // zip64 fields are any 64-bit value; past this check every offset and size is within
+        // the file, so the readers below can add them without overflowing.
+        if (e.localOffset < 0 || e.localOffset > n || e.compressedSize < 0 || e.compressedSize > n) {
+            *error = QStringLiteral("zip directory entry %1 of %2 points outside the file (the file is truncated or corrupt)").arg(i + 1).arg(count);
+            out.clear();
+            return out;
         }
         out << e;
         p += 46 + nameLen + extraLen + commentLen;

@@ -1,5 +1,4 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include <caffe2/serialize/inline_container.h>
 #include <torch/csrc/jit/serialization/import.h>
 #include <torch/script.h>
 
@@ -11,6 +10,7 @@
 #include "core/common/torcherror_p.h"
 #include "core/common/version.h"
 #include "core/model/filesniffer.h"
+#include "core/model/torchzip_p.h"
 #include "core/model/torchmodel_p.h"
 #include "core/quant/packedartifact_p.h"
 
@@ -62,52 +62,41 @@ Error loadFailure(const QString& path, const detail::TorchFailure& f)
     return Error::badInput(QStringLiteral("LibTorch %1 could not load %2: %3").arg(libtorchVersion(), file, s), f.full);
 }
 
-// What PyTorchStreamReader's constructor checks after opening the zip (as for tensor files,
-// core/data/tensorfile.cpp): a folder for the entries and a version record it can read. When its
-// constructor throws, LibTorch 1.13 never frees miniz's reader state (found by fuzzing,
-// tests/fuzz/regressions/modelloader/), so archives that would fail these checks are refused
-// here, before LibTorch sees them. Empty: none of these problems.
-QString archiveProblem(const QByteArray& zip, const QString& path)
+// Refuses the archives LibTorch's reader would fail on (and leak on: core/model/torchzip_p.h)
+// with a sentence for a model. Empty: none of those problems.
+QString archiveProblem(const detail::TorchZipProblem& p, const QString& path)
 {
+    using Kind = detail::TorchZipProblem::Kind;
     const QString file = paths::pretty(path);
     const QString again = QStringLiteral(" Export or copy the model again.");
-    QString error;
-    const QStringList names = zipEntries(zip, &error);
-    if (!error.isEmpty())
-        return QStringLiteral("%1 is a damaged zip archive: %2.").arg(file, error) + again;
-    const int slash = names.first().indexOf(QLatin1Char('/'));
-    if (slash <= 0)
+    switch (p.kind) {
+    case Kind::None:
+        return {};
+    case Kind::DamagedZip:
+        return QStringLiteral("%1 is a damaged zip archive: %2.").arg(file, p.detail) + again;
+    case Kind::NoFolder:
         return QStringLiteral("%1 is a damaged TorchScript archive: its first entry, '%2', is not in a folder as torch.jit.save writes them.")
-                   .arg(file, names.first().left(60))
+                   .arg(file, p.detail)
             + again;
-    if (const QString bad = zipLocalHeaderProblem(zip); !bad.isEmpty())
+    case Kind::DamagedEntry:
         return QStringLiteral("%1 is a damaged TorchScript archive: the entry %2 cannot be read (its local header does not match the "
                               "zip directory).")
-                   .arg(file, bad.left(80))
+                   .arg(file, p.detail)
             + again;
-    const QString archive = names.first().left(slash + 1);
-    for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
-        if (!names.contains(record))
-            continue;
-        // torch.jit.save stores its version record uncompressed; one that cannot be read that way
-        // has a damaged header and makes LibTorch's reader throw.
-        const QByteArray text = zipStoredEntry(zip, record);
-        if (text.isEmpty())
-            return QStringLiteral("%1 is a damaged TorchScript archive: its version record (%2) cannot be read.").arg(file, record) + again;
-        bool ok = false;
-        const qulonglong version = text.trimmed().toULongLong(&ok);
-        if (ok && version > caffe2::serialize::kMaxSupportedFileFormatVersion)
-            return newerPyTorch(file, QString::number(version), QString::number(caffe2::serialize::kMaxSupportedFileFormatVersion));
-        if (!ok || version < caffe2::serialize::kMinSupportedFileFormatVersion)
-            return QStringLiteral("%1 cannot be read by this LibTorch: its format version record says '%2' (LibTorch %3 reads versions %4 to %5).")
-                .arg(file, QString::fromLatin1(text.left(20)).trimmed(), libtorchVersion(),
-                     QString::number(caffe2::serialize::kMinSupportedFileFormatVersion),
-                     QString::number(caffe2::serialize::kMaxSupportedFileFormatVersion));
-        return {};
+    case Kind::UnreadableVersion:
+        return QStringLiteral("%1 is a damaged TorchScript archive: its version record (%2) cannot be read.").arg(file, p.detail) + again;
+    case Kind::NewerVersion:
+        return newerPyTorch(file, p.detail, QString::number(detail::maxTorchFormatVersion()));
+    case Kind::BadVersion:
+        return QStringLiteral("%1 cannot be read by this LibTorch: its format version record says '%2' (LibTorch %3 reads versions %4 to %5).")
+            .arg(file, p.detail, libtorchVersion(), QString::number(detail::minTorchFormatVersion()),
+                 QString::number(detail::maxTorchFormatVersion()));
+    case Kind::NoVersion:
+        return QStringLiteral("%1 is a damaged TorchScript archive: it has no version record (%2), which torch.jit.save always writes.")
+                   .arg(file, p.detail)
+            + again;
     }
-    return QStringLiteral("%1 is a damaged TorchScript archive: it has no version record (%2version), which torch.jit.save always writes.")
-               .arg(file, archive)
-        + again;
+    return {};
 }
 
 Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const LoadOptions& options,
@@ -144,17 +133,7 @@ Result<TorchModel> finishLoad(const FileSniff& sniff, const QString& path, const
 Result<TorchModel> loadModel(const QString& path, const LoadOptions& options)
 {
     const FileSniff sniff = sniffFile(path);
-    auto problem = [&path]() {
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly))
-            return QString(); // LibTorch says why
-        uchar* mapped = f.map(0, f.size());
-        if (!mapped)
-            return QString();
-        const QString p = archiveProblem(QByteArray::fromRawData(reinterpret_cast<const char*>(mapped), qsizetype(f.size())), path);
-        f.unmap(mapped);
-        return p;
-    };
+    auto problem = [&path]() { return archiveProblem(detail::checkTorchZipFile(path), path); };
     return finishLoad(sniff, path, options, problem,
                       [&path](torch::jit::ExtraFilesMap& extra) { return torch::jit::load(path.toStdString(), c10::nullopt, extra); });
 }
@@ -162,7 +141,7 @@ Result<TorchModel> loadModel(const QString& path, const LoadOptions& options)
 Result<TorchModel> loadModelFromBytes(const QByteArray& data, const QString& name, const LoadOptions& options)
 {
     const FileSniff sniff = sniffBytes(data, name);
-    return finishLoad(sniff, name, options, [&data, &name]() { return archiveProblem(data, name); },
+    return finishLoad(sniff, name, options, [&data, &name]() { return archiveProblem(detail::checkTorchZip(data), name); },
                       [&data](torch::jit::ExtraFilesMap& extra) {
         std::istringstream in(std::string(data.constData(), size_t(data.size())));
         return torch::jit::load(in, c10::nullopt, extra);

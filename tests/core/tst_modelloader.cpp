@@ -4,6 +4,7 @@
 #include "core/model/modelloader.h"
 
 #include <QtCore/QTemporaryDir>
+#include <QtCore/QtEndian>
 #include <QtTest/QtTest>
 
 #include <sys/socket.h>
@@ -15,6 +16,63 @@
 using namespace qs;
 
 Q_DECLARE_METATYPE(FileSniff::Kind)
+
+namespace {
+
+void putLE(QByteArray& b, qsizetype at, quint64 value, int bytes)
+{
+    for (int i = 0; i < bytes; ++i)
+        b[at + i] = char((value >> (8 * i)) & 0xff);
+}
+
+// \a zip (no comment) with its end record moved to zip64 form, whose directory offset is
+// \a cdOffset: zip64 fields are any 64-bit value, so adding them to sizes must not overflow.
+QByteArray withZip64Directory(const QByteArray& zip, quint64 cdOffset, quint64 entryCount)
+{
+    const qsizetype eocd = zip.size() - 22;
+    QByteArray out = zip.left(eocd);
+    QByteArray rec(56, '\0');
+    putLE(rec, 0, 0x06064b50, 4);
+    putLE(rec, 4, 44, 8);
+    putLE(rec, 24, entryCount, 8);
+    putLE(rec, 32, entryCount, 8);
+    putLE(rec, 40, qFromLittleEndian<quint32>(zip.constData() + eocd + 12), 8);
+    putLE(rec, 48, cdOffset, 8);
+    QByteArray loc(20, '\0');
+    putLE(loc, 0, 0x07064b50, 4);
+    putLE(loc, 8, quint64(out.size()), 8);
+    putLE(loc, 16, 1, 4);
+    QByteArray end = zip.mid(eocd);
+    putLE(end, 8, 0xffff, 2);
+    putLE(end, 10, 0xffff, 2);
+    putLE(end, 16, 0xffffffff, 4);
+    return out + rec + loc + end;
+}
+
+// \a zip whose first directory entry gives its local header offset in a zip64 extra field as
+// \a localOffset.
+QByteArray withZip64LocalOffset(const QByteArray& zip, quint64 localOffset)
+{
+    const qsizetype eocd = zip.size() - 22;
+    const qsizetype cd = qFromLittleEndian<quint32>(zip.constData() + eocd + 16);
+    const int nameLen = qFromLittleEndian<quint16>(zip.constData() + cd + 28);
+    const int extraLen = qFromLittleEndian<quint16>(zip.constData() + cd + 30);
+    QByteArray extra(12, '\0');
+    putLE(extra, 0, 0x0001, 2);
+    putLE(extra, 2, 8, 2);
+    putLE(extra, 4, localOffset, 8);
+    QByteArray entry = zip.mid(cd, 46 + nameLen + extraLen);
+    putLE(entry, 30, quint64(extraLen + extra.size()), 2);
+    putLE(entry, 42, 0xffffffff, 4);
+    entry += extra;
+    // Only the first entry is rewritten; the others follow unchanged.
+    QByteArray out = zip.left(cd) + entry + zip.mid(cd + 46 + nameLen + extraLen, eocd - (cd + 46 + nameLen + extraLen));
+    QByteArray end = zip.mid(eocd);
+    putLE(end, 12, qFromLittleEndian<quint32>(end.constData() + 12) + quint32(extra.size()), 4);
+    return out + end;
+}
+
+} // namespace
 
 class TestModelLoader : public QObject
 {
@@ -86,6 +144,15 @@ private Q_SLOTS:
         // A zip that is not PyTorch's.
         QVERIFY(test::writeZip(path(QStringLiteral("other.zip")), {{QStringLiteral("readme.txt"), QByteArray("hello")}}));
 
+        // zip64 offsets near 2^63: the checks before LibTorch's reader must not overflow (UBSan).
+        const QByteArray good = [this] {
+            QFile f(m_good);
+            return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
+        }();
+        QVERIFY(test::writeBytes(path(QStringLiteral("zip64-directory.pt")), withZip64Directory(good, 0x7fffffffffffff00ull, 3)));
+        QVERIFY(test::writeBytes(path(QStringLiteral("zip64-local-offset.pt")), withZip64LocalOffset(good, 0x7ffffffffffffff0ull)));
+        QVERIFY(test::writeBytes(path(QStringLiteral("zip64-negative-offset.pt")), withZip64LocalOffset(good, 0xfffffffffffffff0ull)));
+
         QTest::newRow("missing") << path(QStringLiteral("nope.pt")) << FileSniff::Kind::Missing << "does not exist";
         QTest::newRow("dangling link") << path(QStringLiteral("dangling.pt")) << FileSniff::Kind::Missing << "link to";
         QTest::newRow("directory") << path(QStringLiteral("folder.pt")) << FileSniff::Kind::Directory << "is a folder";
@@ -103,6 +170,12 @@ private Q_SLOTS:
         QTest::newRow("keras") << path(QStringLiteral("keras.h5")) << FileSniff::Kind::Hdf5 << "HDF5";
         QTest::newRow("text") << path(QStringLiteral("text.pt")) << FileSniff::Kind::Unknown << "not a TorchScript model";
         QTest::newRow("other zip") << path(QStringLiteral("other.zip")) << FileSniff::Kind::OtherZip << "not one written by PyTorch";
+        QTest::newRow("zip64 directory past 2^62") << path(QStringLiteral("zip64-directory.pt")) << FileSniff::Kind::CorruptZip
+                                                   << "zip directory points outside the file";
+        QTest::newRow("zip64 local header past 2^62") << path(QStringLiteral("zip64-local-offset.pt")) << FileSniff::Kind::CorruptZip
+                                                      << "zip directory entry 1 of";
+        QTest::newRow("zip64 negative local header") << path(QStringLiteral("zip64-negative-offset.pt")) << FileSniff::Kind::CorruptZip
+                                                     << "points outside the file";
     }
 
     void badFiles()
