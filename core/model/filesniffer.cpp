@@ -62,17 +62,40 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
     qint64 count = u16(d, eocd + 10);
     qint64 cdSize = u32(d, eocd + 12);
     qint64 cdOffset = u32(d, eocd + 16);
-    if ((cdOffset == 0xffffffff || count == 0xffff) && eocd >= 20 && u32(d, eocd - 20) == kZip64Locator) {
+    // Where the directory must end: at the end record, or at the zip64 end record when there is
+    // one. LibTorch's reader (miniz) takes the zip64 record whenever its locator is there, and
+    // takes bytes between the directory and the end record for data prepended to the archive,
+    // moving every offset: an archive laid out otherwise is read differently by us and by it
+    // (found by fuzzing), so it is refused. PyTorch never writes one.
+    qint64 directoryEnd = eocd;
+    if (eocd >= 20 && u32(d, eocd - 20) == kZip64Locator) {
         const qint64 z64 = qint64(qFromLittleEndian<quint64>(d.constData() + eocd - 20 + 8));
-        if (z64 >= 0 && z64 <= n - 56 && u32(d, z64) == 0x06064b50) {
-            count = qint64(qFromLittleEndian<quint64>(d.constData() + z64 + 32));
-            cdSize = qint64(qFromLittleEndian<quint64>(d.constData() + z64 + 40));
-            cdOffset = qint64(qFromLittleEndian<quint64>(d.constData() + z64 + 48));
+        if (z64 < 0 || z64 > eocd - 20 - 56 || u32(d, z64) != 0x06064b50) {
+            *error = QStringLiteral("the zip64 end record is missing or damaged (the file is truncated or corrupt)");
+            return out;
         }
+        const qint64 count64 = qint64(qFromLittleEndian<quint64>(d.constData() + z64 + 32));
+        const qint64 size64 = qint64(qFromLittleEndian<quint64>(d.constData() + z64 + 40));
+        const qint64 offset64 = qint64(qFromLittleEndian<quint64>(d.constData() + z64 + 48));
+        if ((count != 0xffff && count != count64) || (cdSize != 0xffffffff && cdSize != size64)
+            || (cdOffset != 0xffffffff && cdOffset != offset64)) {
+            *error = QStringLiteral("the zip end record and zip64 end record disagree (the file is corrupt)");
+            return out;
+        }
+        count = count64;
+        cdSize = size64;
+        cdOffset = offset64;
+        directoryEnd = z64;
     }
     // Compared without adding: zip64 offsets and sizes are any 64-bit value.
     if (cdOffset < 0 || cdSize < 0 || cdOffset > n || cdSize > n - cdOffset || count < 0 || count > 1000000) {
         *error = QStringLiteral("the zip directory points outside the file (the file is truncated or corrupt)");
+        return out;
+    }
+    if (cdOffset + cdSize != directoryEnd) {
+        *error = QStringLiteral("the zip directory does not end where the archive's end record starts (%1 bytes apart; the file "
+                                "was altered after it was written)")
+                     .arg(directoryEnd - cdOffset - cdSize);
         return out;
     }
     qint64 p = cdOffset;

@@ -25,51 +25,71 @@ void putLE(QByteArray& b, qsizetype at, quint64 value, int bytes)
         b[at + i] = char((value >> (8 * i)) & 0xff);
 }
 
-// \a zip (no comment) with its end record moved to zip64 form, whose directory offset is
-// \a cdOffset: zip64 fields are any 64-bit value, so adding them to sizes must not overflow.
-QByteArray withZip64Directory(const QByteArray& zip, quint64 cdOffset, quint64 entryCount)
+// The end of a zip archive as PyTorch writes it: a zip64 end record, its locator and the end
+// record, after \a head (the entries and the \a cdSize bytes of directory that end it), saying
+// the directory holds \a count entries at \a cdOffset.
+QByteArray withZip64End(const QByteArray& head, quint64 count, quint64 cdSize, quint64 cdOffset)
 {
-    const qsizetype eocd = zip.size() - 22;
-    QByteArray out = zip.left(eocd);
     QByteArray rec(56, '\0');
     putLE(rec, 0, 0x06064b50, 4);
     putLE(rec, 4, 44, 8);
-    putLE(rec, 24, entryCount, 8);
-    putLE(rec, 32, entryCount, 8);
-    putLE(rec, 40, qFromLittleEndian<quint32>(zip.constData() + eocd + 12), 8);
+    putLE(rec, 24, count, 8);
+    putLE(rec, 32, count, 8);
+    putLE(rec, 40, cdSize, 8);
     putLE(rec, 48, cdOffset, 8);
     QByteArray loc(20, '\0');
     putLE(loc, 0, 0x07064b50, 4);
-    putLE(loc, 8, quint64(out.size()), 8);
+    putLE(loc, 8, quint64(head.size()), 8);
     putLE(loc, 16, 1, 4);
-    QByteArray end = zip.mid(eocd);
+    QByteArray end(22, '\0');
+    putLE(end, 0, 0x06054b50, 4);
     putLE(end, 8, 0xffff, 2);
     putLE(end, 10, 0xffff, 2);
+    putLE(end, 12, 0xffffffff, 4);
     putLE(end, 16, 0xffffffff, 4);
-    return out + rec + loc + end;
+    return head + rec + loc + end;
+}
+
+struct ZipLayout
+{
+    qsizetype cd = 0, cdSize = 0, count = 0;
+};
+
+// Where the directory of a PyTorch-written \a zip (zip64 records, no comment) is.
+ZipLayout layoutOf(const QByteArray& zip)
+{
+    const qsizetype z64 = zip.size() - 22 - 20 - 56;
+    return {qsizetype(qFromLittleEndian<quint64>(zip.constData() + z64 + 48)), qsizetype(qFromLittleEndian<quint64>(zip.constData() + z64 + 40)),
+            qsizetype(qFromLittleEndian<quint64>(zip.constData() + z64 + 32))};
+}
+
+// \a zip whose zip64 end record puts the directory at \a cdOffset: zip64 fields are any 64-bit
+// value, so adding them to sizes must not overflow.
+QByteArray withZip64Directory(const QByteArray& zip, quint64 cdOffset)
+{
+    const ZipLayout l = layoutOf(zip);
+    return withZip64End(zip.left(l.cd + l.cdSize), quint64(l.count), quint64(l.cdSize), cdOffset);
 }
 
 // \a zip whose first directory entry gives its local header offset in a zip64 extra field as
 // \a localOffset.
 QByteArray withZip64LocalOffset(const QByteArray& zip, quint64 localOffset)
 {
-    const qsizetype eocd = zip.size() - 22;
-    const qsizetype cd = qFromLittleEndian<quint32>(zip.constData() + eocd + 16);
-    const int nameLen = qFromLittleEndian<quint16>(zip.constData() + cd + 28);
-    const int extraLen = qFromLittleEndian<quint16>(zip.constData() + cd + 30);
+    const ZipLayout l = layoutOf(zip);
+    const int nameLen = qFromLittleEndian<quint16>(zip.constData() + l.cd + 28);
+    const int extraLen = qFromLittleEndian<quint16>(zip.constData() + l.cd + 30);
+    const int commentLen = qFromLittleEndian<quint16>(zip.constData() + l.cd + 32);
+    const qsizetype firstLen = 46 + nameLen + extraLen + commentLen;
     QByteArray extra(12, '\0');
     putLE(extra, 0, 0x0001, 2);
     putLE(extra, 2, 8, 2);
     putLE(extra, 4, localOffset, 8);
-    QByteArray entry = zip.mid(cd, 46 + nameLen + extraLen);
+    QByteArray entry = zip.mid(l.cd, 46 + nameLen + extraLen);
     putLE(entry, 30, quint64(extraLen + extra.size()), 2);
     putLE(entry, 42, 0xffffffff, 4);
-    entry += extra;
-    // Only the first entry is rewritten; the others follow unchanged.
-    QByteArray out = zip.left(cd) + entry + zip.mid(cd + 46 + nameLen + extraLen, eocd - (cd + 46 + nameLen + extraLen));
-    QByteArray end = zip.mid(eocd);
-    putLE(end, 12, qFromLittleEndian<quint32>(end.constData() + 12) + quint32(extra.size()), 4);
-    return out + end;
+    entry += extra + zip.mid(l.cd + 46 + nameLen + extraLen, commentLen);
+    const QByteArray directory = entry + zip.mid(l.cd + firstLen, l.cdSize - firstLen);
+    return withZip64End(zip.left(l.cd) + directory, quint64(l.count), quint64(directory.size()), quint64(l.cd));
 }
 
 } // namespace
@@ -149,9 +169,17 @@ private Q_SLOTS:
             QFile f(m_good);
             return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
         }();
-        QVERIFY(test::writeBytes(path(QStringLiteral("zip64-directory.pt")), withZip64Directory(good, 0x7fffffffffffff00ull, 3)));
+        QVERIFY(test::writeBytes(path(QStringLiteral("zip64-directory.pt")), withZip64Directory(good, 0x7fffffffffffff00ull)));
         QVERIFY(test::writeBytes(path(QStringLiteral("zip64-local-offset.pt")), withZip64LocalOffset(good, 0x7ffffffffffffff0ull)));
         QVERIFY(test::writeBytes(path(QStringLiteral("zip64-negative-offset.pt")), withZip64LocalOffset(good, 0xfffffffffffffff0ull)));
+        // Bytes between the directory and the end records: miniz takes them for data prepended
+        // to the archive and reads every entry elsewhere (found by fuzzing).
+        {
+            const ZipLayout l = layoutOf(good);
+            QVERIFY(test::writeBytes(path(QStringLiteral("gap-before-end.pt")),
+                                     withZip64End(good.left(l.cd + l.cdSize) + QByteArray(13, 'x'), quint64(l.count), quint64(l.cdSize),
+                                                  quint64(l.cd))));
+        }
 
         QTest::newRow("missing") << path(QStringLiteral("nope.pt")) << FileSniff::Kind::Missing << "does not exist";
         QTest::newRow("dangling link") << path(QStringLiteral("dangling.pt")) << FileSniff::Kind::Missing << "link to";
@@ -174,6 +202,8 @@ private Q_SLOTS:
                                                    << "zip directory points outside the file";
         QTest::newRow("zip64 local header past 2^62") << path(QStringLiteral("zip64-local-offset.pt")) << FileSniff::Kind::CorruptZip
                                                       << "zip directory entry 1 of";
+        QTest::newRow("gap before the end records") << path(QStringLiteral("gap-before-end.pt")) << FileSniff::Kind::CorruptZip
+                                                    << "13 bytes apart";
         QTest::newRow("zip64 negative local header") << path(QStringLiteral("zip64-negative-offset.pt")) << FileSniff::Kind::CorruptZip
                                                      << "points outside the file";
     }
@@ -190,6 +220,20 @@ private Q_SLOTS:
         QCOMPARE(m.error().exitCode(), 3);
         QVERIFY2(m.error().message.contains(mentions), qPrintable(m.error().message));
         QVERIFY2(m.error().message.contains(QFileInfo(file).fileName()), "the message names the file");
+    }
+
+    void rewrittenEndRecordsStillLoad()
+    {
+        // The helpers above change only what each bad file needs: the same end records written
+        // by them around an unchanged directory load as before.
+        QFile f(m_good);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray good = f.readAll();
+        const ZipLayout l = layoutOf(good);
+        const QByteArray same = withZip64End(good.left(l.cd + l.cdSize), quint64(l.count), quint64(l.cdSize), quint64(l.cd));
+        QCOMPARE(same.size(), good.size());
+        auto m = loadModelFromBytes(same, QStringLiteral("same.pt"));
+        QVERIFY2(m.ok(), m.ok() ? "" : qPrintable(m.error().message));
     }
 
     void exportAdviceForPythonFiles()
