@@ -4,13 +4,13 @@
 // {"update": RunUpdate}, {"progress": fraction, "message": text} and finally {"result": RunResult}.
 #include "benchmarkrunner.h"
 
+#include "core/bench/childprocess_p.h"
 #include "core/bench/procfs.h"
 #include "core/common/logging.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFileInfo>
 #include <QtCore/QJsonDocument>
-#include <QtCore/QProcess>
 #include <QtCore/QStandardPaths>
 #include <QtCore/QUuid>
 
@@ -88,23 +88,35 @@ RunResult runIsolated(const RunConfig& config, const RunHooks& hooks)
         return fail(RunStatus::Failed, Error(Error::Kind::Internal, QStringLiteral("Isolated runs start quantscope-cli, which is "
                                                                                   "neither next to this program nor on PATH. "
                                                                                   "Install it, or set QUANTSCOPE_CLI to its path.")));
-    QProcess child;
-    child.setProgram(exe);
-    child.setArguments({QStringLiteral("bench"), QStringLiteral("--child")});
-    child.start();
-    if (!child.waitForStarted(30000))
+    detail::ChildProcess child;
+    if (!child.start(exe, {QStringLiteral("bench"), QStringLiteral("--child")}))
         return fail(RunStatus::Failed, Error(Error::Kind::Internal, QStringLiteral("Could not start %1 for an isolated run: %2")
-                                                                        .arg(exe, child.errorString())));
+                                                                        .arg(exe, child.error())));
     const QJsonObject request{{QStringLiteral("uuid"), partial.uuid},
                               {QStringLiteral("config"), partial.config.toJson()},
                               {QStringLiteral("update_interval_ms"), hooks.updateIntervalMs}};
+    // A child that fails at once closes its stdin; what it says on stderr is read below.
     child.write(QJsonDocument(request).toJson(QJsonDocument::Compact) + '\n');
-    child.closeWriteChannel();
+    child.closeStdin();
 
     std::optional<RunResult> result;
     QByteArray errTail;
     Phase phase = Phase::Load;
-    const qint64 pid = child.processId();
+    double lastUpdateMs = 0;
+    auto closePhase = [&](double endMs) {
+        if (partial.phases.isEmpty())
+            return;
+        PhaseMark& p = partial.phases.last();
+        p.endMs = std::max(p.startMs, endMs);
+        switch (p.phase) {
+        case Phase::Warmup: p.iterations = int(partial.warmupLatencyMs.size()); break;
+        case Phase::Steady: p.iterations = int(partial.latencyMs.size()); break;
+        case Phase::FirstInference: p.iterations = 1; break;
+        default: p.iterations = 0; break;
+        }
+        p.peakRssBytes = std::max<qint64>(0, partial.timeline.peakBetween(p.startMs, p.endMs));
+    };
+    const qint64 pid = child.pid();
     auto handleLine = [&](const QByteArray& line) {
         const QJsonObject o = QJsonDocument::fromJson(line).object();
         if (o.contains(QLatin1String("update"))) {
@@ -118,6 +130,16 @@ RunResult runIsolated(const RunConfig& config, const RunHooks& hooks)
             partial.warmupLatencyMs += u.newWarmupMs;
             partial.latencyMs += u.newLatencyMs;
             partial.timeline.append(u.newMemory);
+            // The phases so far, from the child's phase markers: a Run that is cancelled or dies
+            // keeps them (the child's own result has them exactly).
+            for (const MemoryMarker& m : u.newMemory.markers) {
+                closePhase(m.tMs);
+                PhaseMark p;
+                p.phase = m.phase;
+                p.startMs = m.tMs;
+                partial.phases << p;
+            }
+            lastUpdateMs = u.elapsedMs;
             if (hooks.update)
                 hooks.update(u);
         } else if (o.contains(QLatin1String("progress"))) {
@@ -135,26 +157,27 @@ RunResult runIsolated(const RunConfig& config, const RunHooks& hooks)
     bool cancelled = false;
     for (;;) {
         if (hooks.cancelled && hooks.cancelled()) {
+            // The job finishes now; the kernel tears the child down (and a background thread
+            // reaps it) in its own time.
             cancelled = true;
-            child.kill();
-            child.waitForFinished(5000);
+            child.killAndForget();
             break;
         }
         // Short waits: a cancel is noticed within 20 ms.
-        child.waitForReadyRead(20);
-        while (child.canReadLine())
-            handleLine(child.readLine());
-        appendTail(errTail, child.readAllStandardError());
-        if (child.state() == QProcess::NotRunning) {
-            for (const QByteArray& line : child.readAll().split('\n')) {
-                if (!line.trimmed().isEmpty())
-                    handleLine(line);
-            }
-            appendTail(errTail, child.readAllStandardError());
+        const bool open = child.waitForOutput(20);
+        for (const QByteArray& line : child.takeLines())
+            handleLine(line);
+        appendTail(errTail, child.takeStderr());
+        if (!open) {
+            if (const QByteArray rest = child.takeRest(); !rest.trimmed().isEmpty())
+                handleLine(rest);
+            child.waitForExit();
             break;
         }
     }
 
+    if (!result)
+        closePhase(lastUpdateMs);
     if (cancelled)
         return fail(RunStatus::Cancelled, Error(Error::Kind::Cancelled, QStringLiteral("Cancelled by the user during %1 (after %2 "
                                                                                       "steady-state iterations); the isolated "
@@ -166,7 +189,7 @@ RunResult runIsolated(const RunConfig& config, const RunHooks& hooks)
         return *result;
     }
     const QString details = QString::fromLocal8Bit(errTail).trimmed();
-    if (child.exitStatus() == QProcess::CrashExit) {
+    if (child.crashed()) {
         const int sig = child.exitCode();
         const qint64 lastRss = partial.timeline.isEmpty() ? -1 : partial.timeline.rssAt(partial.timeline.size() - 1);
         QString why;

@@ -129,7 +129,7 @@ CancelMeasurement runAndCancel(Probe& probe, JobRunner::Lane lane, int delayMs)
     return m;
 }
 
-CancelMeasurement benchmark(Phase target, const QString& demoDir, int delayMs)
+CancelMeasurement benchmark(Phase target, const QString& demoDir, int delayMs, RunMode mode = RunMode::Live)
 {
     BenchmarkSweep sweep;
     BenchmarkTarget t;
@@ -142,6 +142,7 @@ CancelMeasurement benchmark(Phase target, const QString& demoDir, int delayMs)
     sweep.protocol.maxIterations = 1000000000;
     sweep.protocol.minSeconds = 60;
     sweep.protocol.maxSeconds = 60;
+    sweep.protocol.mode = mode;
     BenchmarkJob job(sweep);
     Probe probe;
     probe.job = &job;
@@ -256,6 +257,7 @@ QString cancelPhaseName(CancelPhase phase)
     case CancelPhase::BenchFirstInference: return QStringLiteral("benchmark: first inference");
     case CancelPhase::BenchWarmup: return QStringLiteral("benchmark: warmup");
     case CancelPhase::BenchSteady: return QStringLiteral("benchmark: steady state");
+    case CancelPhase::IsolatedSteady: return QStringLiteral("isolated benchmark: steady state");
     case CancelPhase::QuantizeCalibration: return QStringLiteral("quantize: calibration");
     case CancelPhase::Evaluation: return QStringLiteral("eval: evaluation");
     }
@@ -270,6 +272,7 @@ CancelMeasurement measureCancel(CancelPhase phase, const QString& demoDir, int d
     case CancelPhase::BenchFirstInference: return benchmark(Phase::FirstInference, demoDir, delayMs);
     case CancelPhase::BenchWarmup: return benchmark(Phase::Warmup, demoDir, delayMs);
     case CancelPhase::BenchSteady: return benchmark(Phase::Steady, demoDir, delayMs);
+    case CancelPhase::IsolatedSteady: return benchmark(Phase::Steady, demoDir, delayMs, RunMode::Isolated);
     case CancelPhase::QuantizeCalibration: return calibration(demoDir, delayMs);
     case CancelPhase::Evaluation: return evaluation(demoDir, delayMs);
     }

@@ -8,9 +8,19 @@
 namespace qs::test {
 
 /// The phases whose cancellation is measured: a benchmark's preparation (hashing the model
-/// file, here 256 MB), the four phases of its Run, the calibration of a
-/// static quantization and an evaluation (both check between batches).
-enum class CancelPhase { BenchPrepare, BenchLoad, BenchFirstInference, BenchWarmup, BenchSteady, QuantizeCalibration, Evaluation };
+/// file, here 256 MB), the four phases of its Run, the steady state of an isolated Run (a
+/// quantscope-cli child, killed on cancel), the calibration of a static quantization and an
+/// evaluation (both check between batches).
+enum class CancelPhase {
+    BenchPrepare,
+    BenchLoad,
+    BenchFirstInference,
+    BenchWarmup,
+    BenchSteady,
+    IsolatedSteady,
+    QuantizeCalibration,
+    Evaluation
+};
 QString cancelPhaseName(CancelPhase phase);
 
 /// \brief How long a job took from Job::cancel() to its finished() signal.

@@ -35,7 +35,7 @@ int main(int argc, char** argv)
         CancelPhase phase;
         int delayMs;
     } phases[] = {{CancelPhase::BenchPrepare, 0}, {CancelPhase::BenchLoad, 0},    {CancelPhase::BenchFirstInference, 0}, {CancelPhase::BenchWarmup, 300},
-                  {CancelPhase::BenchSteady, 300}, {CancelPhase::QuantizeCalibration, 300}, {CancelPhase::Evaluation, 300}};
+                  {CancelPhase::BenchSteady, 300}, {CancelPhase::IsolatedSteady, 300}, {CancelPhase::QuantizeCalibration, 300}, {CancelPhase::Evaluation, 300}};
     for (const auto& p : phases) {
         QVector<double> raw, delay, job;
         for (int i = 0; i < reps; ++i) {

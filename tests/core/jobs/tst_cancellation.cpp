@@ -43,6 +43,8 @@ private Q_SLOTS:
         QTest::newRow("bench-first-inference") << CancelPhase::BenchFirstInference << 0;
         QTest::newRow("bench-warmup") << CancelPhase::BenchWarmup << 300;
         QTest::newRow("bench-steady") << CancelPhase::BenchSteady << 300;
+        // The child process is killed and left to the kernel: the job does not wait for it.
+        QTest::newRow("bench-isolated-steady") << CancelPhase::IsolatedSteady << 300;
         QTest::newRow("quantize-calibration") << CancelPhase::QuantizeCalibration << 300;
         QTest::newRow("eval-evaluation") << CancelPhase::Evaluation << 300;
     }
