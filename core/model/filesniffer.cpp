@@ -12,6 +12,8 @@
 #include <QtCore/QSet>
 #include <QtCore/QtEndian>
 
+#include <zlib.h>
+
 #include <cerrno>
 #include <cstring>
 
@@ -35,6 +37,7 @@ struct ZipEntry
     quint16 method = 0;
     quint16 flags = 0; ///< general purpose bit flags
     qint64 compressedSize = 0;
+    qint64 uncompressedSize = 0;
     qint64 localOffset = 0;
 };
 
@@ -109,6 +112,7 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
         e.flags = u16(d, p + 8);
         e.method = u16(d, p + 10);
         e.compressedSize = u32(d, p + 20);
+        e.uncompressedSize = u32(d, p + 24);
         const int nameLen = u16(d, p + 28);
         const int extraLen = u16(d, p + 30);
         const int commentLen = u16(d, p + 32);
@@ -133,8 +137,7 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
                         q += 8;
                     }
                 };
-                qint64 uncompressed = u32(d, p + 24);
-                next(uncompressed);
+                next(e.uncompressedSize);
                 next(e.compressedSize);
                 next(e.localOffset);
             }
@@ -142,7 +145,7 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
         }
         // zip64 fields are any 64-bit value; past this check every offset and size is within
         // the file, so the readers below can add them without overflowing.
-        if (e.localOffset < 0 || e.localOffset > n || e.compressedSize < 0 || e.compressedSize > n) {
+        if (e.localOffset < 0 || e.localOffset > n || e.compressedSize < 0 || e.compressedSize > n || e.uncompressedSize < 0) {
             *error = QStringLiteral("zip directory entry %1 of %2 points outside the file (the file is truncated or corrupt)").arg(i + 1).arg(count);
             out.clear();
             return out;
@@ -327,6 +330,53 @@ QByteArray zipStoredEntry(const QByteArray& data, const QString& name)
         if (start + e.compressedSize > data.size())
             return {};
         return data.mid(start, e.compressedSize);
+    }
+    return {};
+}
+
+QString zipSizeProblem(const QByteArray& data)
+{
+    QString err;
+    for (const ZipEntry& e : readCentralDirectory(data, &err)) {
+        // LibTorch allocates a record's declared size before reading it: a stored record is as
+        // long as its data, and deflate expands at most 1032 times.
+        const bool bad = e.method == 0 ? e.uncompressedSize != e.compressedSize
+                                       : e.method == 8 && e.uncompressedSize > e.compressedSize * 1032 + 1024;
+        if (bad)
+            return QStringLiteral("%1 (it declares %2 bytes from %3)").arg(e.name.left(80)).arg(e.uncompressedSize).arg(e.compressedSize);
+    }
+    return {};
+}
+
+QByteArray zipEntryContents(const QByteArray& data, const QString& name, qint64 maxBytes)
+{
+    QString err;
+    for (const ZipEntry& e : readCentralDirectory(data, &err)) {
+        if (e.name != name)
+            continue;
+        if (e.method == 0)
+            return e.compressedSize <= maxBytes ? zipStoredEntry(data, name) : QByteArray();
+        const qint64 lh = e.localOffset;
+        if (e.method != 8 || (e.flags & 0x61) != 0 || e.uncompressedSize > maxBytes || lh + 30 > data.size()
+            || u32(data, lh) != kLocalHeader)
+            return {};
+        const qint64 start = lh + 30 + u16(data, lh + 26) + u16(data, lh + 28);
+        if (start + e.compressedSize > data.size())
+            return {};
+        QByteArray out(qsizetype(e.uncompressedSize), Qt::Uninitialized);
+        z_stream zs{};
+        if (inflateInit2(&zs, -15) != Z_OK)
+            return {};
+        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData() + start));
+        zs.avail_in = uInt(e.compressedSize);
+        zs.next_out = reinterpret_cast<Bytef*>(out.data());
+        zs.avail_out = uInt(out.size());
+        const int rc = inflate(&zs, Z_FINISH);
+        const qint64 produced = qint64(zs.total_out);
+        inflateEnd(&zs);
+        if (rc != Z_STREAM_END || produced != e.uncompressedSize)
+            return {};
+        return out;
     }
     return {};
 }

@@ -80,9 +80,11 @@ QString archiveProblem(const detail::TorchZipProblem& p, const QString& path)
             + again;
     case Kind::DamagedEntry:
         return QStringLiteral("%1 is a damaged TorchScript archive: the entry %2 cannot be read (its local header does not match the "
-                              "zip directory).")
+                              "zip directory, or its sizes cannot be true).")
                    .arg(file, p.detail)
             + again;
+    case Kind::DamagedPickle:
+        return QStringLiteral("%1 is a damaged TorchScript archive: its record %2.").arg(file, p.detail) + again;
     case Kind::UnreadableVersion:
         return QStringLiteral("%1 is a damaged TorchScript archive: its version record (%2) cannot be read.").arg(file, p.detail) + again;
     case Kind::NewerVersion:

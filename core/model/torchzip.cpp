@@ -3,6 +3,7 @@
 
 #include "torchzip_p.h"
 
+#include "core/data/picklecompat_p.h"
 #include "core/model/filesniffer.h"
 
 #include <QtCore/QFile>
@@ -20,6 +21,34 @@ qulonglong maxTorchFormatVersion()
     return caffe2::serialize::kMaxSupportedFileFormatVersion;
 }
 
+namespace {
+
+// The archive's pickles (data.pkl, constants.pkl, the code's .debug_pkl records, which LibTorch
+// unpickles when it shows where an error is) walked as LibTorch's unpickler would read them: a
+// declared string length or memo index made it allocate gigabytes, and an opcode that takes more
+// from its stack than there is made it read out of bounds (found by fuzzing).
+TorchZipProblem pickleProblem(const QByteArray& zip, const QStringList& names)
+{
+    // Far above the pickles of any real model (the weights are separate records).
+    constexpr qint64 kMaxPickleBytes = qint64(256) << 20;
+    for (const QString& name : names) {
+        if (!name.endsWith(QLatin1String(".pkl")) && !name.endsWith(QLatin1String(".debug_pkl")))
+            continue;
+        const QByteArray pkl = zipEntryContents(zip, name, kMaxPickleBytes);
+        if (pkl.isNull())
+            return {TorchZipProblem::Kind::DamagedPickle,
+                    QStringLiteral("%1 cannot be read (damaged compressed data, or over 256 MB)").arg(name.left(80))};
+        try {
+            checkMemoIndices(std::string(pkl.constData(), size_t(pkl.size())));
+        } catch (const std::exception& e) {
+            return {TorchZipProblem::Kind::DamagedPickle, QStringLiteral("%1: %2").arg(name.left(80), QString::fromStdString(e.what()))};
+        }
+    }
+    return {};
+}
+
+} // namespace
+
 TorchZipProblem checkTorchZip(const QByteArray& zip)
 {
     using Kind = TorchZipProblem::Kind;
@@ -32,6 +61,8 @@ TorchZipProblem checkTorchZip(const QByteArray& zip)
         return {Kind::NoFolder, names.first().left(60)};
     if (const QString bad = zipLocalHeaderProblem(zip); !bad.isEmpty())
         return {Kind::DamagedEntry, bad.left(80)};
+    if (const QString bad = zipSizeProblem(zip); !bad.isEmpty())
+        return {Kind::DamagedEntry, bad};
     const QString archive = names.first().left(slash + 1);
     for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
         if (!names.contains(record))
@@ -48,7 +79,7 @@ TorchZipProblem checkTorchZip(const QByteArray& zip)
             return {Kind::NewerVersion, QString::number(version)};
         if (!ok || version < minTorchFormatVersion())
             return {Kind::BadVersion, QString::fromLatin1(text.left(20)).trimmed()};
-        return {};
+        return pickleProblem(zip, names);
     }
     return {Kind::NoVersion, archive + QLatin1String("version")};
 }

@@ -92,6 +92,22 @@ QByteArray withZip64LocalOffset(const QByteArray& zip, quint64 localOffset)
     return withZip64End(zip.left(l.cd) + directory, quint64(l.count), quint64(directory.size()), quint64(l.cd));
 }
 
+// \a zip whose first deflated entry declares \a size bytes uncompressed in the directory.
+QByteArray withDeflatedSize(const QByteArray& zip, quint32 size)
+{
+    const ZipLayout l = layoutOf(zip);
+    QByteArray out = zip;
+    for (qsizetype p = l.cd; p < l.cd + l.cdSize;) {
+        if (qFromLittleEndian<quint16>(zip.constData() + p + 10) == 8) {
+            putLE(out, p + 24, size, 4);
+            return out;
+        }
+        p += 46 + qFromLittleEndian<quint16>(zip.constData() + p + 28) + qFromLittleEndian<quint16>(zip.constData() + p + 30)
+            + qFromLittleEndian<quint16>(zip.constData() + p + 32);
+    }
+    return {};
+}
+
 } // namespace
 
 class TestModelLoader : public QObject
@@ -172,6 +188,8 @@ private Q_SLOTS:
         QVERIFY(test::writeBytes(path(QStringLiteral("zip64-directory.pt")), withZip64Directory(good, 0x7fffffffffffff00ull)));
         QVERIFY(test::writeBytes(path(QStringLiteral("zip64-local-offset.pt")), withZip64LocalOffset(good, 0x7ffffffffffffff0ull)));
         QVERIFY(test::writeBytes(path(QStringLiteral("zip64-negative-offset.pt")), withZip64LocalOffset(good, 0xfffffffffffffff0ull)));
+        // LibTorch allocates a record's declared size before inflating it.
+        QVERIFY(test::writeBytes(path(QStringLiteral("deflate-bomb.pt")), withDeflatedSize(good, 0xfffffff0u)));
         // Bytes between the directory and the end records: miniz takes them for data prepended
         // to the archive and reads every entry elsewhere (found by fuzzing).
         {
@@ -204,6 +222,8 @@ private Q_SLOTS:
                                                       << "zip directory entry 1 of";
         QTest::newRow("gap before the end records") << path(QStringLiteral("gap-before-end.pt")) << FileSniff::Kind::CorruptZip
                                                     << "13 bytes apart";
+        QTest::newRow("deflated record declaring 4 GB") << path(QStringLiteral("deflate-bomb.pt")) << FileSniff::Kind::TorchScript
+                                                        << "sizes cannot be true";
         QTest::newRow("zip64 negative local header") << path(QStringLiteral("zip64-negative-offset.pt")) << FileSniff::Kind::CorruptZip
                                                      << "points outside the file";
     }
