@@ -468,8 +468,9 @@ void checkMemoIndices(const std::string& p)
             const int width = op == 0x8d || op == 0x8e || op == 0x96 ? 8 : 4;
             const uint64_t n = readLE(p, i, width);
             if (i + size_t(width) <= p.size() && n > p.size() - i - size_t(width))
-                throw std::runtime_error("its pickle holds a string or bytes of " + std::to_string(n) + " bytes, more than the "
-                                         + std::to_string(p.size()) + " bytes of the pickle (a damaged or hostile file)");
+                throw std::runtime_error("its pickle holds a string or bytes of " + std::to_string(n) + " bytes at byte "
+                                         + std::to_string(i) + ", past the end of the pickle (" + std::to_string(p.size())
+                                         + " bytes; a damaged or hostile file)");
             i += size_t(width) + size_t(n);
             break;
         }

@@ -50,7 +50,7 @@ QString torchZipProblem(const TorchZipProblem& p)
     case Kind::DamagedEntry:
         return QStringLiteral("is a damaged zip archive: the entry %1 cannot be read (its local header does not match the zip directory, or its sizes cannot be true)")
             .arg(p.detail);
-    case Kind::DamagedPickle:
+    case Kind::DamagedRecord:
         return QStringLiteral("is a damaged torch.save archive: its record %1").arg(p.detail);
     case Kind::UnreadableVersion:
         return QStringLiteral("is a damaged zip archive: its version record (%1) cannot be read").arg(p.detail);

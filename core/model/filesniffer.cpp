@@ -39,6 +39,7 @@ struct ZipEntry
     qint64 compressedSize = 0;
     qint64 uncompressedSize = 0;
     qint64 localOffset = 0;
+    quint32 crc = 0;
 };
 
 // Reads the central directory. Handles the sizes PyTorch writes (zip64 extra fields included).
@@ -113,6 +114,7 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
         e.method = u16(d, p + 10);
         e.compressedSize = u32(d, p + 20);
         e.uncompressedSize = u32(d, p + 24);
+        e.crc = u32(d, p + 16);
         const int nameLen = u16(d, p + 28);
         const int extraLen = u16(d, p + 30);
         const int commentLen = u16(d, p + 32);
@@ -348,14 +350,20 @@ QString zipSizeProblem(const QByteArray& data)
     return {};
 }
 
-QByteArray zipEntryContents(const QByteArray& data, const QString& name, qint64 maxBytes)
+QByteArray zipEntryContents(const QByteArray& data, const QString& name, qint64 maxBytes, bool* crcOk)
 {
     QString err;
+    auto checked = [crcOk](const ZipEntry& e, QByteArray contents) {
+        if (crcOk)
+            *crcOk = !contents.isNull()
+                && quint32(crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(contents.constData()), uInt(contents.size()))) == e.crc;
+        return contents;
+    };
     for (const ZipEntry& e : readCentralDirectory(data, &err)) {
         if (e.name != name)
             continue;
         if (e.method == 0)
-            return e.compressedSize <= maxBytes ? zipStoredEntry(data, name) : QByteArray();
+            return checked(e, e.compressedSize <= maxBytes ? zipStoredEntry(data, name) : QByteArray());
         const qint64 lh = e.localOffset;
         if (e.method != 8 || (e.flags & 0x61) != 0 || e.uncompressedSize > maxBytes || lh + 30 > data.size()
             || u32(data, lh) != kLocalHeader)
@@ -376,7 +384,7 @@ QByteArray zipEntryContents(const QByteArray& data, const QString& name, qint64 
         inflateEnd(&zs);
         if (rc != Z_STREAM_END || produced != e.uncompressedSize)
             return {};
-        return out;
+        return checked(e, out);
     }
     return {};
 }

@@ -64,7 +64,7 @@ QByteArray zipStoredEntry(const QByteArray& data, const QString& name);
 /// reader allocates that size before reading. Empty when every entry is fine.
 QString zipSizeProblem(const QByteArray& data);
 /// Contents of a stored or deflated entry of at most \a maxBytes; null when absent, larger or
-/// damaged.
-QByteArray zipEntryContents(const QByteArray& data, const QString& name, qint64 maxBytes);
+/// damaged. \a crcOk, when given, says whether they match the directory's CRC-32.
+QByteArray zipEntryContents(const QByteArray& data, const QString& name, qint64 maxBytes, bool* crcOk = nullptr);
 
 } // namespace qs

@@ -83,7 +83,7 @@ QString archiveProblem(const detail::TorchZipProblem& p, const QString& path)
                               "zip directory, or its sizes cannot be true).")
                    .arg(file, p.detail)
             + again;
-    case Kind::DamagedPickle:
+    case Kind::DamagedRecord:
         return QStringLiteral("%1 is a damaged TorchScript archive: its record %2.").arg(file, p.detail) + again;
     case Kind::UnreadableVersion:
         return QStringLiteral("%1 is a damaged TorchScript archive: its version record (%2) cannot be read.").arg(file, p.detail) + again;

@@ -23,25 +23,38 @@ qulonglong maxTorchFormatVersion()
 
 namespace {
 
-// The archive's pickles (data.pkl, constants.pkl, the code's .debug_pkl records, which LibTorch
-// unpickles when it shows where an error is) walked as LibTorch's unpickler would read them: a
-// declared string length or memo index made it allocate gigabytes, and an opcode that takes more
-// from its stack than there is made it read out of bounds (found by fuzzing).
-TorchZipProblem pickleProblem(const QByteArray& zip, const QStringList& names)
+// The archive's records other than tensor storages: the code, the pickles (data.pkl,
+// constants.pkl, the code's .debug_pkl records, which LibTorch unpickles when it shows where an
+// error is), the version and extra files.
+// - Their CRC-32 is checked: LibTorch does not check it, and a model whose code was damaged (one
+//   wrong letter: "__bufuers__ = []") crashed its TorchScript compiler (SEGV in
+//   ScriptTypeParser::parseClassConstant; found by fuzzing). Tensor storages are left out: they
+//   are most of the file and a damaged weight does not crash anything.
+// - The pickles are walked as LibTorch's unpickler would read them: a declared string length or
+//   memo index made it allocate gigabytes, and an opcode that takes more from its stack than
+//   there is made it read out of bounds (found by fuzzing).
+TorchZipProblem recordProblem(const QByteArray& zip, const QStringList& names, const QString& archive)
 {
-    // Far above the pickles of any real model (the weights are separate records).
-    constexpr qint64 kMaxPickleBytes = qint64(256) << 20;
+    // Far above the code and pickles of any real model (the weights are separate records).
+    constexpr qint64 kMaxRecordBytes = qint64(256) << 20;
+    const QString storages = archive + QLatin1String("data/");
     for (const QString& name : names) {
+        if (name.startsWith(storages) || name.endsWith(QLatin1Char('/')))
+            continue;
+        bool crcOk = false;
+        const QByteArray contents = zipEntryContents(zip, name, kMaxRecordBytes, &crcOk);
+        if (contents.isNull())
+            return {TorchZipProblem::Kind::DamagedRecord,
+                    QStringLiteral("%1 cannot be read (damaged compressed data, or over 256 MB)").arg(name.left(80))};
+        if (!crcOk)
+            return {TorchZipProblem::Kind::DamagedRecord,
+                    QStringLiteral("%1 does not match its checksum (the file was damaged after it was written)").arg(name.left(80))};
         if (!name.endsWith(QLatin1String(".pkl")) && !name.endsWith(QLatin1String(".debug_pkl")))
             continue;
-        const QByteArray pkl = zipEntryContents(zip, name, kMaxPickleBytes);
-        if (pkl.isNull())
-            return {TorchZipProblem::Kind::DamagedPickle,
-                    QStringLiteral("%1 cannot be read (damaged compressed data, or over 256 MB)").arg(name.left(80))};
         try {
-            checkMemoIndices(std::string(pkl.constData(), size_t(pkl.size())));
+            checkMemoIndices(std::string(contents.constData(), size_t(contents.size())));
         } catch (const std::exception& e) {
-            return {TorchZipProblem::Kind::DamagedPickle, QStringLiteral("%1: %2").arg(name.left(80), QString::fromStdString(e.what()))};
+            return {TorchZipProblem::Kind::DamagedRecord, QStringLiteral("%1: %2").arg(name.left(80), QString::fromStdString(e.what()))};
         }
     }
     return {};
@@ -79,7 +92,7 @@ TorchZipProblem checkTorchZip(const QByteArray& zip)
             return {Kind::NewerVersion, QString::number(version)};
         if (!ok || version < minTorchFormatVersion())
             return {Kind::BadVersion, QString::fromLatin1(text.left(20)).trimmed()};
-        return pickleProblem(zip, names);
+        return recordProblem(zip, names, archive);
     }
     return {Kind::NoVersion, archive + QLatin1String("version")};
 }

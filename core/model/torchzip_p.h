@@ -21,7 +21,7 @@ struct TorchZipProblem
         DamagedZip,        ///< the zip directory cannot be read; detail: why
         NoFolder,          ///< the first entry is not in a folder; detail: its name
         DamagedEntry,      ///< an entry's local header does not match the directory, or its sizes cannot be true; detail: its name
-        DamagedPickle,     ///< a pickle LibTorch's unpickler would choke on (or allocate gigabytes for); detail: record and why
+        DamagedRecord,     ///< a record (not a tensor storage) that fails its checksum, or a pickle LibTorch's unpickler would choke on; detail: record and why
         NoVersion,         ///< no version record; detail: the record expected ("archive/version")
         UnreadableVersion, ///< the version record is not stored as torch writes it; detail: the record
         BadVersion,        ///< the version record is not a number or older than LibTorch reads; detail: its text

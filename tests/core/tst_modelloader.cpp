@@ -256,6 +256,41 @@ private Q_SLOTS:
         QVERIFY2(m.ok(), m.ok() ? "" : qPrintable(m.error().message));
     }
 
+    void codeErrorWithDamagedDebugInfoIsReported()
+    {
+        // A model whose code does not compile and whose .debug_pkl records are cut short, with
+        // every checksum right (as a tool that rewrote it would leave it): LibTorch's error text
+        // unpickles the debug record to show the source, and that threw out of the noexcept
+        // ErrorReport::what(): the process aborted (found by fuzzing).
+        QFile f(m_good);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray good = f.readAll();
+        QString error;
+        QVector<QPair<QString, QByteArray>> files;
+        bool brokeCode = false;
+        for (const QString& name : zipEntries(good, &error)) {
+            QByteArray contents = zipEntryContents(good, name, 1 << 20);
+            QVERIFY2(!contents.isNull(), qPrintable(name));
+            if (name.endsWith(QLatin1String(".debug_pkl")))
+                contents = QByteArray("\x80", 1); // PROTO without its argument: cut short
+
+            if (name.endsWith(QLatin1String("/code/__torch__.py"))) {
+                // In the class's own code, which is compiled at load.
+                const qsizetype at = contents.indexOf("forward(");
+                QVERIFY(at > 0);
+                contents.insert(contents.indexOf('\n', contents.indexOf("-> Tensor:", at)) + 1, "    _q = undefined_name\n");
+                brokeCode = true;
+            }
+            files << qMakePair(name, contents);
+        }
+        QVERIFY(brokeCode);
+        auto m = loadModelFromBytes(test::zipBytes(files), QStringLiteral("broken.pt"));
+        QVERIFY(!m.ok());
+        QCOMPARE(m.error().kind, Error::Kind::BadInput);
+        QVERIFY2(m.error().message.contains(QLatin1String("does not compile")), qPrintable(m.error().message));
+        QVERIFY2(m.error().message.contains(QLatin1String("undefined_name")), qPrintable(m.error().message));
+    }
+
     void exportAdviceForPythonFiles()
     {
         for (const char* name : {"state_dict.pt", "module.pt", "model.onnx", "plain.pkl"}) {

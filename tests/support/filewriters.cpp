@@ -10,6 +10,22 @@
 
 namespace qs::test {
 
+namespace {
+
+// zip's CRC-32 (polynomial 0xedb88320), bit by bit: small test archives only, and no zlib here.
+quint32 crc32Of(const QByteArray& data)
+{
+    quint32 crc = 0xffffffffu;
+    for (const char c : data) {
+        crc ^= quint8(c);
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    return ~crc;
+}
+
+} // namespace
+
 // A stored (uncompressed) zip archive, as PyTorch's writer makes them.
 QByteArray zipBytes(const QVector<QPair<QString, QByteArray>>& files)
 {
@@ -18,7 +34,8 @@ QByteArray zipBytes(const QVector<QPair<QString, QByteArray>>& files)
     auto le32 = [](QByteArray& b, quint32 v) { char c[4]; qToLittleEndian(v, c); b.append(c, 4); };
     for (const auto& f : files) {
         const QByteArray name = f.first.toUtf8();
-        const quint32 crc = quint32(0); // readers of ours do not check it
+        // The loaders check the CRC-32 of every record but the tensor storages.
+        const quint32 crc = crc32Of(f.second);
         const quint32 offset = quint32(out.size());
         le32(out, 0x04034b50); le16(out, 20); le16(out, 0); le16(out, 0); le16(out, 0); le16(out, 0);
         le32(out, crc); le32(out, quint32(f.second.size())); le32(out, quint32(f.second.size()));
