@@ -7,6 +7,7 @@
 #include "core/model/filesniffer.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QStringList>
 
 namespace qs::detail {
@@ -33,6 +34,39 @@ namespace {
 // - The pickles are walked as LibTorch's unpickler would read them: a declared string length or
 //   memo index made it allocate gigabytes, and an opcode that takes more from its stack than
 //   there is made it read out of bounds (found by fuzzing).
+// LibTorch 1.13's import of a class body takes an assignment with a value for a constant
+// ("name : Final[int] = 3") and reads its type annotation without checking there is one: an
+// assignment without a type ("__bufuers__ = []") crashed its compiler with SIGSEGV in
+// ScriptTypeParser::parseClassConstant, checksums or not (found by fuzzing). torch.jit.save
+// writes class bodies with two spaces; enums, named tuples and interfaces are imported otherwise.
+QString untypedClassConstant(const QByteArray& code)
+{
+    static const QRegularExpression classRe(QStringLiteral(R"(^class\s+\w+\s*(?:\(([^)]*)\))?\s*:)"));
+    static const QRegularExpression assignRe(QStringLiteral(R"(^  ([A-Za-z_]\w*)\s*=(?!=))"));
+    static const QStringList special{QStringLiteral("__parameters__"), QStringLiteral("__buffers__"),
+                                     QStringLiteral("__forward_pre_hooks__"), QStringLiteral("__forward_hooks__"),
+                                     QStringLiteral("__annotations__")};
+    bool inModuleClass = false;
+    int lineNo = 0;
+    for (const QByteArray& raw : code.split('\n')) {
+        ++lineNo;
+        const QString line = QString::fromUtf8(raw);
+        if (!line.startsWith(QLatin1Char(' '))) {
+            const auto c = classRe.match(line);
+            const QString bases = c.captured(1);
+            inModuleClass = c.hasMatch() && !bases.contains(QLatin1String("Enum")) && !bases.contains(QLatin1String("NamedTuple"))
+                && !bases.contains(QLatin1String("Interface"));
+            continue;
+        }
+        if (!inModuleClass)
+            continue;
+        const auto a = assignRe.match(line);
+        if (a.hasMatch() && !special.contains(a.captured(1)))
+            return QStringLiteral("line %1 gives the class attribute '%2' a value without a type").arg(lineNo).arg(a.captured(1).left(60));
+    }
+    return {};
+}
+
 TorchZipProblem recordProblem(const QByteArray& zip, const QStringList& names, const QString& archive)
 {
     // Far above the code and pickles of any real model (the weights are separate records).
@@ -49,6 +83,12 @@ TorchZipProblem recordProblem(const QByteArray& zip, const QStringList& names, c
         if (!crcOk)
             return {TorchZipProblem::Kind::DamagedRecord,
                     QStringLiteral("%1 does not match its checksum (the file was damaged after it was written)").arg(name.left(80))};
+        if (name.startsWith(archive + QLatin1String("code/")) && name.endsWith(QLatin1String(".py"))) {
+            if (const QString bad = untypedClassConstant(contents); !bad.isEmpty())
+                return {TorchZipProblem::Kind::DamagedRecord,
+                        QStringLiteral("%1: %2, which LibTorch cannot load").arg(name.left(80), bad)};
+            continue;
+        }
         if (!name.endsWith(QLatin1String(".pkl")) && !name.endsWith(QLatin1String(".debug_pkl")))
             continue;
         try {

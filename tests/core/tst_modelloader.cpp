@@ -291,6 +291,31 @@ private Q_SLOTS:
         QVERIFY2(m.error().message.contains(QLatin1String("undefined_name")), qPrintable(m.error().message));
     }
 
+    void untypedClassConstantIsRefused()
+    {
+        // One letter changed in a saved model's code, checksums rewritten: LibTorch's TorchScript
+        // compiler crashed (SIGSEGV) on the class attribute with a value and no type.
+        QFile f(m_good);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray good = f.readAll();
+        QString error;
+        QVector<QPair<QString, QByteArray>> files;
+        int changed = 0;
+        for (const QString& name : zipEntries(good, &error)) {
+            QByteArray contents = zipEntryContents(good, name, 1 << 20);
+            if (name.endsWith(QLatin1String(".py")) && contents.contains("  __buffers__ = []")) {
+                contents.replace("  __buffers__ = []", "  __bufuers__ = []");
+                ++changed;
+            }
+            files << qMakePair(name, contents);
+        }
+        QVERIFY(changed > 0);
+        auto m = loadModelFromBytes(test::zipBytes(files), QStringLiteral("crafted.pt"));
+        QVERIFY(!m.ok());
+        QCOMPARE(m.error().kind, Error::Kind::BadInput);
+        QVERIFY2(m.error().message.contains(QLatin1String("'__bufuers__' a value without a type")), qPrintable(m.error().message));
+    }
+
     void exportAdviceForPythonFiles()
     {
         for (const char* name : {"state_dict.pt", "module.pt", "model.onnx", "plain.pkl"}) {
