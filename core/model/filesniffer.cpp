@@ -6,6 +6,7 @@
 
 #include "core/common/paths.h"
 #include "core/data/picklecompat_p.h"
+#include "core/model/torchzip_p.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
@@ -203,30 +204,6 @@ bool isTorchInternalGlobal(const QString& g)
     return false;
 }
 
-/// Whether PyTorchStreamReader's constructor would accept \a zip: entries in a folder and a
-/// stored version record it supports (what core/data/tensorfile.cpp and modelloader.cpp check
-/// with messages before LibTorch sees a file).
-bool torchReaderWouldOpen(const QByteArray& zip)
-{
-    QString error;
-    const QStringList names = zipEntries(zip, &error);
-    if (!error.isEmpty() || names.isEmpty())
-        return false;
-    const int slash = names.first().indexOf(QLatin1Char('/'));
-    if (slash <= 0 || !zipLocalHeaderProblem(zip).isEmpty())
-        return false;
-    const QString archive = names.first().left(slash + 1);
-    for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
-        if (!names.contains(record))
-            continue;
-        bool ok = false;
-        const qulonglong version = zipStoredEntry(zip, record).trimmed().toULongLong(&ok);
-        return ok && version >= caffe2::serialize::kMinSupportedFileFormatVersion
-            && version <= caffe2::serialize::kMaxSupportedFileFormatVersion;
-    }
-    return false;
-}
-
 void classifyTorchSave(FileSniff& s, const QByteArray& data, const QString& pklName, const QVector<ZipEntry>& entries)
 {
     // Every tensor storage is one "archive/data/N" record.
@@ -255,10 +232,9 @@ void classifyTorchSave(FileSniff& s, const QByteArray& data, const QString& pklN
     if (data.size() > kUnpickleLimit)
         return;
     // pickle_load() opens the bytes with PyTorchStreamReader, whose constructor leaks miniz's
-    // state when it throws (no readable version record), and its unpickler sizes the memo table
-    // from indices in the file: both are checked first (found by fuzzing,
-    // tests/fuzz/regressions/modelloader/).
-    if (!torchReaderWouldOpen(data))
+    // state when it throws, and its unpickler trusts the pickle: the same checks as every load
+    // first (core/model/torchzip_p.h; found by fuzzing, tests/fuzz/regressions/modelloader/).
+    if (detail::checkTorchZip(data))
         return;
     try {
         detail::checkMemoIndices(pkl.toStdString());
