@@ -64,6 +64,14 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
         *error = QStringLiteral("the end of the zip archive is missing (the file is truncated or was not fully copied)");
         return out;
     }
+    // Nothing may follow the end record but its comment: LibTorch's reader of archives in memory
+    // (pickle_load) read past the end of its buffer on an archive with bytes after it (found by
+    // fuzzing), and torch.save never writes any.
+    if (const qint64 after = n - (eocd + 22 + u16(d, eocd + 20)); after != 0) {
+        *error = after > 0 ? QStringLiteral("%1 bytes follow the end of the zip archive (the file was altered after it was written)").arg(after)
+                           : QStringLiteral("the end of the zip archive is cut off (the file is truncated)");
+        return out;
+    }
     qint64 count = u16(d, eocd + 10);
     qint64 cdSize = u32(d, eocd + 12);
     qint64 cdOffset = u32(d, eocd + 16);

@@ -188,6 +188,8 @@ private Q_SLOTS:
         QVERIFY(test::writeBytes(path(QStringLiteral("zip64-directory.pt")), withZip64Directory(good, 0x7fffffffffffff00ull)));
         QVERIFY(test::writeBytes(path(QStringLiteral("zip64-local-offset.pt")), withZip64LocalOffset(good, 0x7ffffffffffffff0ull)));
         QVERIFY(test::writeBytes(path(QStringLiteral("zip64-negative-offset.pt")), withZip64LocalOffset(good, 0xfffffffffffffff0ull)));
+        // LibTorch's in-memory reader read past its buffer on bytes after the end record.
+        QVERIFY(test::writeBytes(path(QStringLiteral("trailing-bytes.pt")), good + QByteArray(4586, 'z')));
         // LibTorch allocates a record's declared size before inflating it.
         QVERIFY(test::writeBytes(path(QStringLiteral("deflate-bomb.pt")), withDeflatedSize(good, 0xfffffff0u)));
         // Bytes between the directory and the end records: miniz takes them for data prepended
@@ -224,6 +226,8 @@ private Q_SLOTS:
                                                     << "13 bytes apart";
         QTest::newRow("deflated record declaring 4 GB") << path(QStringLiteral("deflate-bomb.pt")) << FileSniff::Kind::TorchScript
                                                         << "sizes cannot be true";
+        QTest::newRow("bytes after the end record") << path(QStringLiteral("trailing-bytes.pt")) << FileSniff::Kind::CorruptZip
+                                                    << "4586 bytes follow the end of the zip archive";
         QTest::newRow("zip64 negative local header") << path(QStringLiteral("zip64-negative-offset.pt")) << FileSniff::Kind::CorruptZip
                                                      << "points outside the file";
     }
