@@ -48,7 +48,7 @@ QString torchZipProblem(const TorchZipProblem& p)
     case Kind::NoFolder:
         return QStringLiteral("is not a torch.save archive: its first entry, '%1', is not in a folder as torch.save writes them").arg(p.detail);
     case Kind::DamagedEntry:
-        return QStringLiteral("is a damaged zip archive: the entry %1 cannot be read (its local header does not match the zip directory, or its sizes cannot be true)")
+        return QStringLiteral("is a damaged zip archive: the entry %1 cannot be read (its local header does not match the zip directory)")
             .arg(p.detail);
     case Kind::DamagedRecord:
         return QStringLiteral("is a damaged torch.save archive: its record %1").arg(p.detail);

@@ -41,6 +41,7 @@ struct ZipEntry
     qint64 uncompressedSize = 0;
     qint64 localOffset = 0;
     quint32 crc = 0;
+    quint32 externalAttributes = 0;
 };
 
 // Reads the central directory. Handles the sizes PyTorch writes (zip64 extra fields included).
@@ -124,6 +125,7 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
         e.compressedSize = u32(d, p + 20);
         e.uncompressedSize = u32(d, p + 24);
         e.crc = u32(d, p + 16);
+        e.externalAttributes = u32(d, p + 38);
         const int nameLen = u16(d, p + 28);
         const int extraLen = u16(d, p + 30);
         const int commentLen = u16(d, p + 32);
@@ -330,6 +332,11 @@ QString zipSizeProblem(const QByteArray& data)
                                        : e.method == 8 && e.uncompressedSize > e.compressedSize * 1032 + 1024;
         if (bad)
             return QStringLiteral("%1 (it declares %2 bytes from %3)").arg(e.name.left(80)).arg(e.uncompressedSize).arg(e.compressedSize);
+        // An entry marked as a folder (MS-DOS attribute 0x10) is "extracted" by miniz without
+        // reading anything: a version record marked so read as garbage and LibTorch's reader
+        // threw and leaked (found by fuzzing). PyTorch writes no folders.
+        if ((e.externalAttributes & 0x10) != 0 || e.name.endsWith(QLatin1Char('/')))
+            return QStringLiteral("%1 (it is marked as a folder)").arg(e.name.left(80));
     }
     return {};
 }

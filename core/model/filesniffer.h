@@ -60,8 +60,8 @@ QString zipLocalHeaderProblem(const QByteArray& data);
 /// Contents of a stored (uncompressed) zip entry, as PyTorch writes them; null when absent.
 QByteArray zipStoredEntry(const QByteArray& data, const QString& name);
 /// The first entry whose declared size cannot be true (a stored entry whose two sizes differ, a
-/// deflated one that would expand more than deflate can), named with its sizes: LibTorch's
-/// reader allocates that size before reading. Empty when every entry is fine.
+/// deflated one that would expand more than deflate can: LibTorch's reader allocates that size
+/// before reading) or that is marked as a folder, named with why. Empty when every entry is fine.
 QString zipSizeProblem(const QByteArray& data);
 /// Contents of a stored or deflated entry of at most \a maxBytes; null when absent, larger or
 /// damaged. \a crcOk, when given, says whether they match the directory's CRC-32.

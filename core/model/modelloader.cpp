@@ -80,7 +80,7 @@ QString archiveProblem(const detail::TorchZipProblem& p, const QString& path)
             + again;
     case Kind::DamagedEntry:
         return QStringLiteral("%1 is a damaged TorchScript archive: the entry %2 cannot be read (its local header does not match the "
-                              "zip directory, or its sizes cannot be true).")
+                              "zip directory).")
                    .arg(file, p.detail)
             + again;
     case Kind::DamagedRecord:

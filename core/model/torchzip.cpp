@@ -115,7 +115,7 @@ TorchZipProblem checkTorchZip(const QByteArray& zip)
     if (const QString bad = zipLocalHeaderProblem(zip); !bad.isEmpty())
         return {Kind::DamagedEntry, bad.left(80)};
     if (const QString bad = zipSizeProblem(zip); !bad.isEmpty())
-        return {Kind::DamagedEntry, bad};
+        return {Kind::DamagedRecord, bad};
     const QString archive = names.first().left(slash + 1);
     for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
         if (!names.contains(record))

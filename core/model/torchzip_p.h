@@ -20,8 +20,8 @@ struct TorchZipProblem
         None,
         DamagedZip,        ///< the zip directory cannot be read; detail: why
         NoFolder,          ///< the first entry is not in a folder; detail: its name
-        DamagedEntry,      ///< an entry's local header does not match the directory, or its sizes cannot be true; detail: its name
-        DamagedRecord,     ///< a record (not a tensor storage) that fails its checksum, or a pickle LibTorch's unpickler would choke on; detail: record and why
+        DamagedEntry,      ///< an entry's local header does not match the directory; detail: its name
+        DamagedRecord,     ///< a record whose sizes cannot be true, that is marked as a folder, fails its checksum (tensor storages are not checked) or holds a pickle LibTorch's unpickler would choke on; detail: record and why
         NoVersion,         ///< no version record; detail: the record expected ("archive/version")
         UnreadableVersion, ///< the version record is not stored as torch writes it; detail: the record
         BadVersion,        ///< the version record is not a number or older than LibTorch reads; detail: its text
