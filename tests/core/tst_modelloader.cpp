@@ -7,6 +7,8 @@
 #include <QtCore/QtEndian>
 #include <QtTest/QtTest>
 
+#include <functional>
+
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -90,6 +92,23 @@ QByteArray withZip64LocalOffset(const QByteArray& zip, quint64 localOffset)
     entry += extra + zip.mid(l.cd + 46 + nameLen + extraLen, commentLen);
     const QByteArray directory = entry + zip.mid(l.cd + firstLen, l.cdSize - firstLen);
     return withZip64End(zip.left(l.cd) + directory, quint64(l.count), quint64(directory.size()), quint64(l.cd));
+}
+
+// \a zip written again (stored, with right checksums, as a tool that rewrote the model would leave
+// it) after \a edit changed what it wanted of each record's contents. Null when a record could not
+// be read.
+QByteArray rewrittenArchive(const QByteArray& zip, const std::function<void(const QString& name, QByteArray& contents)>& edit)
+{
+    QString error;
+    QVector<QPair<QString, QByteArray>> files;
+    for (const QString& name : zipEntries(zip, &error)) {
+        QByteArray contents = zipEntryContents(zip, name, 1 << 20);
+        if (contents.isNull())
+            return {};
+        edit(name, contents);
+        files << qMakePair(name, contents);
+    }
+    return test::zipBytes(files);
 }
 
 // \a zip whose first deflated entry declares \a size bytes uncompressed in the directory.
@@ -268,27 +287,20 @@ private Q_SLOTS:
         // ErrorReport::what(): the process aborted (found by fuzzing).
         QFile f(m_good);
         QVERIFY(f.open(QIODevice::ReadOnly));
-        const QByteArray good = f.readAll();
-        QString error;
-        QVector<QPair<QString, QByteArray>> files;
         bool brokeCode = false;
-        for (const QString& name : zipEntries(good, &error)) {
-            QByteArray contents = zipEntryContents(good, name, 1 << 20);
-            QVERIFY2(!contents.isNull(), qPrintable(name));
+        const QByteArray broken = rewrittenArchive(f.readAll(), [&brokeCode](const QString& name, QByteArray& contents) {
             if (name.endsWith(QLatin1String(".debug_pkl")))
                 contents = QByteArray("\x80", 1); // PROTO without its argument: cut short
-
-            if (name.endsWith(QLatin1String("/code/__torch__.py"))) {
-                // In the class's own code, which is compiled at load.
-                const qsizetype at = contents.indexOf("forward(");
-                QVERIFY(at > 0);
+            // In the class's own code, which is compiled at load.
+            const qsizetype at = contents.indexOf("forward(");
+            if (name.endsWith(QLatin1String("/code/__torch__.py")) && at > 0) {
                 contents.insert(contents.indexOf('\n', contents.indexOf("-> Tensor:", at)) + 1, "    _q = undefined_name\n");
                 brokeCode = true;
             }
-            files << qMakePair(name, contents);
-        }
+        });
+        QVERIFY(!broken.isNull());
         QVERIFY(brokeCode);
-        auto m = loadModelFromBytes(test::zipBytes(files), QStringLiteral("broken.pt"));
+        auto m = loadModelFromBytes(broken, QStringLiteral("broken.pt"));
         QVERIFY(!m.ok());
         QCOMPARE(m.error().kind, Error::Kind::BadInput);
         QVERIFY2(m.error().message.contains(QLatin1String("does not compile")), qPrintable(m.error().message));
@@ -301,20 +313,16 @@ private Q_SLOTS:
         // compiler crashed (SIGSEGV) on the class attribute with a value and no type.
         QFile f(m_good);
         QVERIFY(f.open(QIODevice::ReadOnly));
-        const QByteArray good = f.readAll();
-        QString error;
-        QVector<QPair<QString, QByteArray>> files;
         int changed = 0;
-        for (const QString& name : zipEntries(good, &error)) {
-            QByteArray contents = zipEntryContents(good, name, 1 << 20);
+        const QByteArray crafted = rewrittenArchive(f.readAll(), [&changed](const QString& name, QByteArray& contents) {
             if (name.endsWith(QLatin1String(".py")) && contents.contains("  __buffers__ = []")) {
                 contents.replace("  __buffers__ = []", "  __bufuers__ = []");
                 ++changed;
             }
-            files << qMakePair(name, contents);
-        }
+        });
+        QVERIFY(!crafted.isNull());
         QVERIFY(changed > 0);
-        auto m = loadModelFromBytes(test::zipBytes(files), QStringLiteral("crafted.pt"));
+        auto m = loadModelFromBytes(crafted, QStringLiteral("crafted.pt"));
         QVERIFY(!m.ok());
         QCOMPARE(m.error().kind, Error::Kind::BadInput);
         QVERIFY2(m.error().message.contains(QLatin1String("'__bufuers__' a value without a type")), qPrintable(m.error().message));
