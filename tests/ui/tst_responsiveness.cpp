@@ -77,6 +77,21 @@ struct Heartbeat
 };
 } // namespace
 
+// One frame at 60 Hz. Under AddressSanitizer our code and Qt's run several times slower (measured: a 27 ms stall in the ASan build, on a machine shared with a fuzzer, where the
+// Release build stays under 16 ms), so the budget scales with it there.
+constexpr double kFrameBudgetMs = 16.0;
+#if defined(__SANITIZE_ADDRESS__)
+constexpr double kSanitizerSlowdown = 3.0;
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+constexpr double kSanitizerSlowdown = 3.0;
+#else
+constexpr double kSanitizerSlowdown = 1.0;
+#endif
+#else
+constexpr double kSanitizerSlowdown = 1.0;
+#endif
+
 class TestResponsiveness : public QObject
 {
     Q_OBJECT
@@ -135,7 +150,8 @@ private Q_SLOTS:
         qInfo("heartbeat: %d beats; worst stall %.1f ms of our own (%.1f ms by the wall clock); load %s", heartbeat.beats,
               heartbeat.worstStallMs, heartbeat.worstRawStallMs, load.readAll().trimmed().constData());
         QVERIFY(heartbeat.beats > 100);
-        QVERIFY2(heartbeat.worstStallMs <= 16.0, qPrintable(QStringLiteral("the GUI thread stalled %1 ms").arg(heartbeat.worstStallMs)));
+        QVERIFY2(heartbeat.worstStallMs <= kFrameBudgetMs * kSanitizerSlowdown,
+                 qPrintable(QStringLiteral("the GUI thread stalled %1 ms (budget %2 ms)").arg(heartbeat.worstStallMs).arg(kFrameBudgetMs * kSanitizerSlowdown)));
     }
 };
 
