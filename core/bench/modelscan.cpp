@@ -1,9 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-#include <caffe2/serialize/inline_container.h>
-
 #include "core/bench/benchmarkjob.h"
 #include "core/common/logging.h"
-#include "core/model/torchzip_p.h"
+#include "core/model/filesniffer.h"
 
 #include <QtCore/QCryptographicHash>
 #include <QtCore/QFile>
@@ -13,31 +11,40 @@ namespace qs {
 
 namespace {
 
-// The artifact metadata Quantscope's quantizer writes (core/quant/packedartifact_p.h), read from
-// the archive's directory without loading the module.
+// The artifact metadata Quantscope's quantizer writes (core/quant/packedartifact_p.h: the extra
+// file "quantscope.json", stored as <archive>/extra/quantscope.json), read from the zip directory
+// with our own reader: LibTorch's is not involved, so a damaged archive cannot make it leak or
+// crash here, and the load says what is wrong with it.
 void readArtifactMeta(const QString& path, FileScan& scan)
 {
-    // An archive LibTorch's reader would throw on (and leak on) is left to the load, which says
-    // what is wrong with it.
-    if (const detail::TorchZipProblem p = detail::checkTorchZipFile(path)) {
-        qCDebug(lcBench) << "no artifact metadata in" << path << "(" << p.detail << ")";
+    QFile f(path);
+    if (!f.open(QIODevice::ReadOnly) || f.size() == 0)
+        return;
+    uchar* mapped = f.map(0, f.size());
+    if (!mapped)
+        return;
+    const QByteArray zip = QByteArray::fromRawData(reinterpret_cast<const char*>(mapped), qsizetype(f.size()));
+    QString error;
+    const QVector<ZipEntry> entries = zipDirectory(zip, &error);
+    QByteArray json;
+    if (!entries.isEmpty()) {
+        const QString name = entries.first().name.section(QLatin1Char('/'), 0, 0) + QLatin1String("/extra/quantscope.json");
+        for (const ZipEntry& e : entries) {
+            if (e.name == name)
+                json = zipEntryContents(zip, e, 1 << 20);
+        }
+    }
+    f.unmap(mapped);
+    if (json.isEmpty()) {
+        qCDebug(lcBench) << "no artifact metadata in" << path << error;
         return;
     }
-    try {
-        caffe2::serialize::PyTorchStreamReader reader(path.toStdString());
-        if (!reader.hasRecord("extra/quantscope.json"))
-            return;
-        auto [data, size] = reader.getRecord("extra/quantscope.json");
-        const QJsonObject meta = QJsonDocument::fromJson(QByteArray(static_cast<const char*>(data.get()), qsizetype(size))).object();
-        if (meta.value(QLatin1String("format")).toString() != QLatin1String("quantscope-variant"))
-            return;
-        scan.scheme = meta.value(QLatin1String("scheme")).toString();
-        scan.engine = meta.value(QLatin1String("engine")).toString();
-        scan.runtime = meta.value(QLatin1String("runtime")).toString();
-    } catch (const std::exception& e) {
-        // Not a zip LibTorch can read: the load will say so properly.
-        qCDebug(lcBench) << "no artifact metadata in" << path << e.what();
-    }
+    const QJsonObject meta = QJsonDocument::fromJson(json).object();
+    if (meta.value(QLatin1String("format")).toString() != QLatin1String("quantscope-variant"))
+        return;
+    scan.scheme = meta.value(QLatin1String("scheme")).toString();
+    scan.engine = meta.value(QLatin1String("engine")).toString();
+    scan.runtime = meta.value(QLatin1String("runtime")).toString();
 }
 
 } // namespace

@@ -15,6 +15,7 @@
 
 #include <zlib.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -32,20 +33,9 @@ constexpr qint64 kUnpickleLimit = 256 * 1024 * 1024;
 quint16 u16(const QByteArray& d, qint64 at) { return qFromLittleEndian<quint16>(d.constData() + at); }
 quint32 u32(const QByteArray& d, qint64 at) { return qFromLittleEndian<quint32>(d.constData() + at); }
 
-struct ZipEntry
-{
-    QString name;
-    quint16 method = 0;
-    quint16 flags = 0; ///< general purpose bit flags
-    qint64 compressedSize = 0;
-    qint64 uncompressedSize = 0;
-    qint64 localOffset = 0;
-    quint32 crc = 0;
-    quint32 externalAttributes = 0;
-};
+} // namespace
 
-// Reads the central directory. Handles the sizes PyTorch writes (zip64 extra fields included).
-QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
+QVector<ZipEntry> zipDirectory(const QByteArray& d, QString* error)
 {
     QVector<ZipEntry> out;
     const qint64 n = d.size();
@@ -171,6 +161,8 @@ QVector<ZipEntry> readCentralDirectory(const QByteArray& d, QString* error)
     return out;
 }
 
+namespace {
+
 // Scans protocol-2 pickle bytes for GLOBAL opcodes ('c' module '\n' name '\n').
 QStringList pickleGlobals(const QByteArray& pkl)
 {
@@ -225,7 +217,8 @@ void classifyTorchSave(FileSniff& s, const QByteArray& data, const QString& pklN
             s.storageBytes += e.compressedSize;
         }
     }
-    const QByteArray pkl = zipStoredEntry(data, pklName);
+    const auto pklEntry = std::find_if(entries.cbegin(), entries.cend(), [&pklName](const ZipEntry& e) { return e.name == pklName; });
+    const QByteArray pkl = zipStoredEntry(data, *pklEntry);
     const QStringList globals = pickleGlobals(pkl);
     QStringList foreign;
     for (const QString& g : globals) {
@@ -243,11 +236,11 @@ void classifyTorchSave(FileSniff& s, const QByteArray& data, const QString& pklN
         return;
     // pickle_load() opens the bytes with PyTorchStreamReader, whose constructor leaks miniz's
     // state when it throws, and its unpickler trusts the pickle: the same checks as every load
-    // first (core/model/torchzip_p.h; found by fuzzing, tests/fuzz/regressions/modelloader/).
-    if (detail::checkTorchZip(data))
+    // first, data.pkl walked among the others (core/model/torchzip_p.h; found by fuzzing,
+    // tests/fuzz/regressions/modelloader/).
+    if (detail::checkTorchZip(data, entries))
         return;
     try {
-        detail::checkMemoIndices(pkl.toStdString());
         const std::vector<char> bytes(data.constData(), data.constData() + data.size());
         const c10::IValue v = torch::jit::pickle_load(bytes);
         if (v.isGenericDict()) {
@@ -284,100 +277,98 @@ QStringList zipEntries(const QByteArray& data, QString* error)
 {
     QString err;
     QStringList names;
-    for (const ZipEntry& e : readCentralDirectory(data, &err))
+    for (const ZipEntry& e : zipDirectory(data, &err))
         names << e.name;
     if (error)
         *error = err;
     return names;
 }
 
-QString zipLocalHeaderProblem(const QByteArray& data)
+namespace {
+
+// Whether \a e's local header is where the directory says and its data is neither encrypted nor
+// patch data (flags 0x1, 0x20, 0x40): miniz, and so LibTorch's reader, refuses such an entry
+// ("unsupported feature"), and its constructor leaks when that is the version record (found by
+// fuzzing, tests/fuzz/regressions/modelloader/).
+bool localHeaderReadable(const QByteArray& data, const ZipEntry& e)
 {
-    QString err;
-    for (const ZipEntry& e : readCentralDirectory(data, &err)) {
-        const qint64 lh = e.localOffset;
-        if (lh < 0 || lh + 30 > data.size() || u32(data, lh) != kLocalHeader || u16(data, lh + 8) != e.method || (e.flags & 0x61) != 0)
-            return e.name;
-    }
-    return {};
+    return e.localOffset + 30 <= data.size() && u32(data, e.localOffset) == kLocalHeader && (e.flags & 0x61) == 0;
+}
+
+// Where \a e's data starts, or -1 when its local header cannot be read or the data is not all in
+// the file.
+qint64 dataStart(const QByteArray& data, const ZipEntry& e)
+{
+    if (!localHeaderReadable(data, e))
+        return -1;
+    const qint64 start = e.localOffset + 30 + u16(data, e.localOffset + 26) + u16(data, e.localOffset + 28);
+    return start + e.compressedSize <= data.size() ? start : -1;
+}
+
+} // namespace
+
+bool zipLocalHeaderMatches(const QByteArray& data, const ZipEntry& e)
+{
+    return localHeaderReadable(data, e) && u16(data, e.localOffset + 8) == e.method;
+}
+
+QByteArray zipStoredEntry(const QByteArray& data, const ZipEntry& e)
+{
+    const qint64 start = e.method == 0 ? dataStart(data, e) : -1;
+    return start < 0 ? QByteArray() : data.mid(start, e.compressedSize);
 }
 
 QByteArray zipStoredEntry(const QByteArray& data, const QString& name)
 {
     QString err;
-    for (const ZipEntry& e : readCentralDirectory(data, &err)) {
-        if (e.name != name)
-            continue;
-        const qint64 lh = e.localOffset;
-        // Encrypted or patch data (flags 0x1, 0x20, 0x40): miniz, and so LibTorch's reader, refuses
-        // the entry ("unsupported feature"), and its constructor leaks when that is the version
-        // record (found by fuzzing, tests/fuzz/regressions/modelloader/).
-        if (e.method != 0 || (e.flags & 0x61) != 0 || lh < 0 || lh + 30 > data.size() || u32(data, lh) != kLocalHeader)
-            return {};
-        const qint64 start = lh + 30 + u16(data, lh + 26) + u16(data, lh + 28);
-        if (start + e.compressedSize > data.size())
-            return {};
-        return data.mid(start, e.compressedSize);
+    for (const ZipEntry& e : zipDirectory(data, &err)) {
+        if (e.name == name)
+            return zipStoredEntry(data, e);
     }
     return {};
 }
 
-QString zipSizeProblem(const QByteArray& data)
+QString zipSizeProblem(const ZipEntry& e)
 {
-    QString err;
-    for (const ZipEntry& e : readCentralDirectory(data, &err)) {
-        // LibTorch allocates a record's declared size before reading it: a stored record is as
-        // long as its data, and deflate expands at most 1032 times.
-        const bool bad = e.method == 0 ? e.uncompressedSize != e.compressedSize
-                                       : e.method == 8 && e.uncompressedSize > e.compressedSize * 1032 + 1024;
-        if (bad)
-            return QStringLiteral("%1 (it declares %2 bytes from %3)").arg(e.name.left(80)).arg(e.uncompressedSize).arg(e.compressedSize);
-        // An entry marked as a folder (MS-DOS attribute 0x10) is "extracted" by miniz without
-        // reading anything: a version record marked so read as garbage and LibTorch's reader
-        // threw and leaked (found by fuzzing). PyTorch writes no folders.
-        if ((e.externalAttributes & 0x10) != 0 || e.name.endsWith(QLatin1Char('/')))
-            return QStringLiteral("%1 (it is marked as a folder)").arg(e.name.left(80));
-    }
+    // LibTorch allocates a record's declared size before reading it: a stored record is as long
+    // as its data, and deflate expands at most 1032 times.
+    const bool bad = e.method == 0 ? e.uncompressedSize != e.compressedSize
+                                   : e.method == 8 && e.uncompressedSize > e.compressedSize * 1032 + 1024;
+    if (bad)
+        return QStringLiteral("%1 (it declares %2 bytes from %3)").arg(e.name.left(80)).arg(e.uncompressedSize).arg(e.compressedSize);
+    // An entry marked as a folder (MS-DOS attribute 0x10) is "extracted" by miniz without reading
+    // anything: a version record marked so read as garbage and LibTorch's reader threw and leaked
+    // (found by fuzzing). PyTorch writes no folders.
+    if ((e.externalAttributes & 0x10) != 0 || e.name.endsWith(QLatin1Char('/')))
+        return QStringLiteral("%1 (it is marked as a folder)").arg(e.name.left(80));
     return {};
 }
 
-QByteArray zipEntryContents(const QByteArray& data, const QString& name, qint64 maxBytes, bool* crcOk)
+QByteArray zipEntryContents(const QByteArray& data, const ZipEntry& e, qint64 maxBytes, bool* crcOk)
 {
-    QString err;
-    auto checked = [crcOk](const ZipEntry& e, QByteArray contents) {
-        if (crcOk)
-            *crcOk = !contents.isNull()
-                && quint32(crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(contents.constData()), uInt(contents.size()))) == e.crc;
-        return contents;
-    };
-    for (const ZipEntry& e : readCentralDirectory(data, &err)) {
-        if (e.name != name)
-            continue;
-        if (e.method == 0)
-            return checked(e, e.compressedSize <= maxBytes ? zipStoredEntry(data, name) : QByteArray());
-        const qint64 lh = e.localOffset;
-        if (e.method != 8 || (e.flags & 0x61) != 0 || e.uncompressedSize > maxBytes || lh + 30 > data.size()
-            || u32(data, lh) != kLocalHeader)
-            return {};
-        const qint64 start = lh + 30 + u16(data, lh + 26) + u16(data, lh + 28);
-        if (start + e.compressedSize > data.size())
-            return {};
-        QByteArray out(qsizetype(e.uncompressedSize), Qt::Uninitialized);
+    QByteArray out;
+    if (e.method == 0) {
+        if (e.compressedSize <= maxBytes)
+            out = zipStoredEntry(data, e);
+    } else if (const qint64 start = dataStart(data, e); e.method == 8 && e.uncompressedSize <= maxBytes && start >= 0) {
+        QByteArray inflated(qsizetype(e.uncompressedSize), Qt::Uninitialized);
         z_stream zs{};
-        if (inflateInit2(&zs, -15) != Z_OK)
-            return {};
-        zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData() + start));
-        zs.avail_in = uInt(e.compressedSize);
-        zs.next_out = reinterpret_cast<Bytef*>(out.data());
-        zs.avail_out = uInt(out.size());
-        const int rc = inflate(&zs, Z_FINISH);
-        const qint64 produced = qint64(zs.total_out);
-        inflateEnd(&zs);
-        if (rc != Z_STREAM_END || produced != e.uncompressedSize)
-            return {};
-        return checked(e, out);
+        if (inflateInit2(&zs, -15) == Z_OK) {
+            zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.constData() + start));
+            zs.avail_in = uInt(e.compressedSize);
+            zs.next_out = reinterpret_cast<Bytef*>(inflated.data());
+            zs.avail_out = uInt(inflated.size());
+            const int rc = inflate(&zs, Z_FINISH);
+            const qint64 produced = qint64(zs.total_out);
+            inflateEnd(&zs);
+            if (rc == Z_STREAM_END && produced == e.uncompressedSize)
+                out = inflated;
+        }
     }
-    return {};
+    if (crcOk)
+        *crcOk = !out.isNull()
+            && quint32(crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(out.constData()), uInt(out.size()))) == e.crc;
+    return out;
 }
 
 FileSniff sniffBytes(const QByteArray& data, const QString& name)
@@ -395,7 +386,7 @@ FileSniff sniffBytes(const QByteArray& data, const QString& name)
 
     if (startsWith("PK\x03\x04", 4) || startsWith("PK\x05\x06", 4)) {
         QString err;
-        const QVector<ZipEntry> entries = readCentralDirectory(data, &err);
+        const QVector<ZipEntry> entries = zipDirectory(data, &err);
         if (entries.isEmpty()) {
             s.kind = FileSniff::Kind::CorruptZip;
             s.detail = err;

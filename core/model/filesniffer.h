@@ -2,6 +2,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QList>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 
@@ -51,20 +52,38 @@ FileSniff sniffBytes(const QByteArray& data, const QString& name);
 /// export one. Empty for Kind::TorchScript.
 QString explainNotTorchScript(const FileSniff& sniff);
 
+/// One entry of a zip archive's central directory.
+struct ZipEntry
+{
+    QString name;
+    quint16 method = 0;
+    quint16 flags = 0; ///< general purpose bit flags
+    qint64 compressedSize = 0;
+    qint64 uncompressedSize = 0;
+    qint64 localOffset = 0; ///< within the file, like the sizes (checked when read)
+    quint32 crc = 0;
+    quint32 externalAttributes = 0;
+};
+
+/// The central directory of the zip archive in \a data (zip64 included), laid out as PyTorch
+/// writes it: the directory right before the end records, nothing after them. Empty and
+/// \a error set when broken.
+QVector<ZipEntry> zipDirectory(const QByteArray& data, QString* error);
 /// Entry names of a zip archive (central directory only). Empty and \a error set when broken.
 QStringList zipEntries(const QByteArray& data, QString* error);
-/// The name of the first entry whose local header does not match the central directory (missing,
-/// another compression method) or that is encrypted or patch data: LibTorch's reader (miniz)
-/// fails on it and leaks its extraction state. Empty when every entry is fine.
-QString zipLocalHeaderProblem(const QByteArray& data);
+/// Whether \a e's local header matches the central directory (present, same compression method)
+/// and it is neither encrypted nor patch data: LibTorch's reader (miniz) fails on such an entry
+/// and leaks its extraction state.
+bool zipLocalHeaderMatches(const QByteArray& data, const ZipEntry& e);
 /// Contents of a stored (uncompressed) zip entry, as PyTorch writes them; null when absent.
+QByteArray zipStoredEntry(const QByteArray& data, const ZipEntry& e);
 QByteArray zipStoredEntry(const QByteArray& data, const QString& name);
-/// The first entry whose declared size cannot be true (a stored entry whose two sizes differ, a
-/// deflated one that would expand more than deflate can: LibTorch's reader allocates that size
-/// before reading) or that is marked as a folder, named with why. Empty when every entry is fine.
-QString zipSizeProblem(const QByteArray& data);
-/// Contents of a stored or deflated entry of at most \a maxBytes; null when absent, larger or
-/// damaged. \a crcOk, when given, says whether they match the directory's CRC-32.
-QByteArray zipEntryContents(const QByteArray& data, const QString& name, qint64 maxBytes, bool* crcOk = nullptr);
+/// Why \a e's declared size cannot be true (a stored entry whose two sizes differ, a deflated one
+/// that would expand more than deflate can: LibTorch's reader allocates that size before
+/// reading) or that it is marked as a folder, with its name. Empty when it is fine.
+QString zipSizeProblem(const ZipEntry& e);
+/// Contents of a stored or deflated entry of at most \a maxBytes; null when larger or damaged.
+/// \a crcOk, when given, says whether they match the directory's CRC-32.
+QByteArray zipEntryContents(const QByteArray& data, const ZipEntry& e, qint64 maxBytes, bool* crcOk = nullptr);
 
 } // namespace qs

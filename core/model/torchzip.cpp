@@ -10,6 +10,8 @@
 #include <QtCore/QRegularExpression>
 #include <QtCore/QStringList>
 
+#include <algorithm>
+
 namespace qs::detail {
 
 qulonglong minTorchFormatVersion()
@@ -24,16 +26,6 @@ qulonglong maxTorchFormatVersion()
 
 namespace {
 
-// The archive's records other than tensor storages: the code, the pickles (data.pkl,
-// constants.pkl, the code's .debug_pkl records, which LibTorch unpickles when it shows where an
-// error is), the version and extra files.
-// - Their CRC-32 is checked: LibTorch does not check it, and a model whose code was damaged (one
-//   wrong letter: "__bufuers__ = []") crashed its TorchScript compiler (SEGV in
-//   ScriptTypeParser::parseClassConstant; found by fuzzing). Tensor storages are left out: they
-//   are most of the file and a damaged weight does not crash anything.
-// - The pickles are walked as LibTorch's unpickler would read them: a declared string length or
-//   memo index made it allocate gigabytes, and an opcode that takes more from its stack than
-//   there is made it read out of bounds (found by fuzzing).
 // LibTorch 1.13's import of a class body takes an assignment with a value for a constant
 // ("name : Final[int] = 3") and reads its type annotation without checking there is one: an
 // assignment without a type ("__bufuers__ = []") crashed its compiler with SIGSEGV in
@@ -67,16 +59,27 @@ QString untypedClassConstant(const QByteArray& code)
     return {};
 }
 
-TorchZipProblem recordProblem(const QByteArray& zip, const QStringList& names, const QString& archive)
+// The archive's records other than tensor storages: the code, the pickles (data.pkl,
+// constants.pkl, the code's .debug_pkl records, which LibTorch unpickles when it shows where an
+// error is), the version and extra files.
+// - Their CRC-32 is checked: LibTorch does not check it, and a model whose code was damaged (one
+//   wrong letter: "__bufuers__ = []") crashed its TorchScript compiler (SEGV in
+//   ScriptTypeParser::parseClassConstant; found by fuzzing). Tensor storages are left out: they
+//   are most of the file and a damaged weight does not crash anything.
+// - The pickles are walked as LibTorch's unpickler would read them: a declared string length or
+//   memo index made it allocate gigabytes, and an opcode that takes more from its stack than
+//   there is made it read out of bounds (found by fuzzing).
+TorchZipProblem recordProblem(const QByteArray& zip, const QVector<ZipEntry>& entries, const QString& archive)
 {
     // Far above the code and pickles of any real model (the weights are separate records).
     constexpr qint64 kMaxRecordBytes = qint64(256) << 20;
     const QString storages = archive + QLatin1String("data/");
-    for (const QString& name : names) {
-        if (name.startsWith(storages) || name.endsWith(QLatin1Char('/')))
+    for (const ZipEntry& e : entries) {
+        const QString& name = e.name;
+        if (name.startsWith(storages))
             continue;
         bool crcOk = false;
-        const QByteArray contents = zipEntryContents(zip, name, kMaxRecordBytes, &crcOk);
+        const QByteArray contents = zipEntryContents(zip, e, kMaxRecordBytes, &crcOk);
         if (contents.isNull())
             return {TorchZipProblem::Kind::DamagedRecord,
                     QStringLiteral("%1 cannot be read (damaged compressed data, or over 256 MB)").arg(name.left(80))};
@@ -104,26 +107,37 @@ TorchZipProblem recordProblem(const QByteArray& zip, const QStringList& names, c
 
 TorchZipProblem checkTorchZip(const QByteArray& zip)
 {
-    using Kind = TorchZipProblem::Kind;
     QString error;
-    const QStringList names = zipEntries(zip, &error);
+    const QVector<ZipEntry> entries = zipDirectory(zip, &error);
     if (!error.isEmpty())
-        return {Kind::DamagedZip, error};
-    const int slash = names.first().indexOf(QLatin1Char('/'));
+        return {TorchZipProblem::Kind::DamagedZip, error};
+    return checkTorchZip(zip, entries);
+}
+
+TorchZipProblem checkTorchZip(const QByteArray& zip, const QVector<ZipEntry>& entries)
+{
+    using Kind = TorchZipProblem::Kind;
+    const QString first = entries.first().name;
+    const int slash = first.indexOf(QLatin1Char('/'));
     if (slash <= 0)
-        return {Kind::NoFolder, names.first().left(60)};
-    if (const QString bad = zipLocalHeaderProblem(zip); !bad.isEmpty())
-        return {Kind::DamagedEntry, bad.left(80)};
-    if (const QString bad = zipSizeProblem(zip); !bad.isEmpty())
-        return {Kind::DamagedRecord, bad};
-    const QString archive = names.first().left(slash + 1);
+        return {Kind::NoFolder, first.left(60)};
+    for (const ZipEntry& e : entries) {
+        if (!zipLocalHeaderMatches(zip, e))
+            return {Kind::DamagedEntry, e.name.left(80)};
+    }
+    for (const ZipEntry& e : entries) {
+        if (const QString bad = zipSizeProblem(e); !bad.isEmpty())
+            return {Kind::DamagedRecord, bad};
+    }
+    const QString archive = first.left(slash + 1);
     for (const QString& record : {archive + QLatin1String(".data/version"), archive + QLatin1String("version")}) {
-        if (!names.contains(record))
+        const auto e = std::find_if(entries.cbegin(), entries.cend(), [&record](const ZipEntry& x) { return x.name == record; });
+        if (e == entries.cend())
             continue;
         // torch.save and torch.jit.save store the version record uncompressed; one that cannot be
         // read that way has a damaged header (or was recompressed by another tool) and makes
         // LibTorch's reader throw.
-        const QByteArray text = zipStoredEntry(zip, record);
+        const QByteArray text = zipStoredEntry(zip, *e);
         if (text.isEmpty())
             return {Kind::UnreadableVersion, record};
         bool ok = false;
@@ -132,7 +146,7 @@ TorchZipProblem checkTorchZip(const QByteArray& zip)
             return {Kind::NewerVersion, QString::number(version)};
         if (!ok || version < minTorchFormatVersion())
             return {Kind::BadVersion, QString::fromLatin1(text.left(20)).trimmed()};
-        return recordProblem(zip, names, archive);
+        return recordProblem(zip, entries, archive);
     }
     return {Kind::NoVersion, archive + QLatin1String("version")};
 }

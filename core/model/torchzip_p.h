@@ -5,6 +5,8 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QString>
 
+#include "core/model/filesniffer.h"
+
 namespace qs::detail {
 
 /// \brief What LibTorch 1.13's PyTorchStreamReader would fail on when it opens a zip archive.
@@ -35,6 +37,8 @@ struct TorchZipProblem
 
 /// Checks the archive in \a zip.
 TorchZipProblem checkTorchZip(const QByteArray& zip);
+/// Same, with its central directory already read (zipDirectory(), not empty).
+TorchZipProblem checkTorchZip(const QByteArray& zip, const QVector<ZipEntry>& entries);
 /// Checks the file at \a path (mapped, not read). A file that cannot be opened is DamagedZip with
 /// the reason.
 TorchZipProblem checkTorchZipFile(const QString& path);

@@ -101,12 +101,12 @@ QByteArray rewrittenArchive(const QByteArray& zip, const std::function<void(cons
 {
     QString error;
     QVector<QPair<QString, QByteArray>> files;
-    for (const QString& name : zipEntries(zip, &error)) {
-        QByteArray contents = zipEntryContents(zip, name, 1 << 20);
+    for (const ZipEntry& e : zipDirectory(zip, &error)) {
+        QByteArray contents = zipEntryContents(zip, e, 1 << 20);
         if (contents.isNull())
             return {};
-        edit(name, contents);
-        files << qMakePair(name, contents);
+        edit(e.name, contents);
+        files << qMakePair(e.name, contents);
     }
     return test::zipBytes(files);
 }
